@@ -1,0 +1,90 @@
+package dev.chainer.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** What the operator observed of a job. Written only by the operator, only when it changes. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ChainerJobStatus {
+  @JsonPropertyDescription("Run state: Queued, Preparing, Starting, Running, Finalizing, Completed, Failed, "
+      + "CancelRequested or Canceled.")
+  private JobPhase phase;
+
+  @JsonPropertyDescription("Machine-readable reason of the phase, e.g. InvalidSpec, DeadlineExceeded, OOMKilled.")
+  private String reason;
+
+  @JsonPropertyDescription("Human-readable explanation of the phase; every validation message for InvalidSpec.")
+  private String message;
+
+  @JsonPropertyDescription("Kubernetes-style conditions (Ready, Succeeded, Failed, ...).")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("When the job started (RFC 3339).")
+  private String startTime;
+
+  @JsonPropertyDescription("When the job reached a terminal phase (RFC 3339).")
+  private String completionTime;
+
+  @JsonPropertyDescription("Worker pods that are Ready.")
+  private Integer readyWorkers;
+
+  @JsonPropertyDescription("Worker pods wanted (nodeCount).")
+  private Integer totalWorkers;
+
+  @JsonPropertyDescription("readyWorkers/totalWorkers, for kubectl get.")
+  private String ready;
+
+  @JsonPropertyDescription("State of the launcher pod.")
+  private LauncherStatus launcher;
+
+  @JsonPropertyDescription("How many times the whole job was restarted after a failure.")
+  private Integer restartCount;
+
+  public JobPhase getPhase() { return phase; }
+  public void setPhase(JobPhase v) { this.phase = v; }
+  public String getReason() { return reason; }
+  public void setReason(String v) { this.reason = v; }
+  public String getMessage() { return message; }
+  public void setMessage(String v) { this.message = v; }
+  public List<Condition> getConditions() { return conditions; }
+  public void setConditions(List<Condition> v) { this.conditions = v; }
+  public Long getObservedGeneration() { return observedGeneration; }
+  public void setObservedGeneration(Long v) { this.observedGeneration = v; }
+  public String getStartTime() { return startTime; }
+  public void setStartTime(String v) { this.startTime = v; }
+  public String getCompletionTime() { return completionTime; }
+  public void setCompletionTime(String v) { this.completionTime = v; }
+  public Integer getReadyWorkers() { return readyWorkers; }
+  public void setReadyWorkers(Integer v) { this.readyWorkers = v; }
+  public Integer getTotalWorkers() { return totalWorkers; }
+  public void setTotalWorkers(Integer v) { this.totalWorkers = v; }
+  public String getReady() { return ready; }
+  public void setReady(String v) { this.ready = v; }
+  public LauncherStatus getLauncher() { return launcher; }
+  public void setLauncher(LauncherStatus v) { this.launcher = v; }
+  public Integer getRestartCount() { return restartCount; }
+  public void setRestartCount(Integer v) { this.restartCount = v; }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ChainerJobStatus s && phase == s.phase && Objects.equals(reason, s.reason)
+        && Objects.equals(message, s.message) && Objects.equals(conditions, s.conditions)
+        && Objects.equals(observedGeneration, s.observedGeneration) && Objects.equals(startTime, s.startTime)
+        && Objects.equals(completionTime, s.completionTime) && Objects.equals(readyWorkers, s.readyWorkers)
+        && Objects.equals(totalWorkers, s.totalWorkers) && Objects.equals(ready, s.ready)
+        && Objects.equals(launcher, s.launcher) && Objects.equals(restartCount, s.restartCount);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(phase, reason, message, observedGeneration, startTime, completionTime, readyWorkers,
+        totalWorkers, launcher, restartCount);
+  }
+}

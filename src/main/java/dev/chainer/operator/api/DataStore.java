@@ -1,0 +1,54 @@
+package dev.chainer.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.ValidationRule;
+
+/**
+ * Where files live: exactly one of a PersistentVolumeClaim, an NFS export, a ConfigMap, a Secret or
+ * (for the source directory only) a git repository.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "[has(self.persistentVolumeClaim), has(self.nfs), has(self.configMap), has(self.secret), has(self.git)]"
+        + ".filter(x, x).size() == 1",
+    message = "a data store names exactly one of persistentVolumeClaim, nfs, configMap, secret, git")
+public class DataStore {
+  @JsonPropertyDescription("Name of a PersistentVolumeClaim in the job's namespace.")
+  private String persistentVolumeClaim;
+
+  @JsonPropertyDescription("An NFS export, mounted directly by the kubelet.")
+  private NfsStore nfs;
+
+  @JsonPropertyDescription("Name of a ConfigMap in the job's namespace; each key becomes a file.")
+  private String configMap;
+
+  @JsonPropertyDescription("Name of a Secret in the job's namespace; each key becomes a file.")
+  private String secret;
+
+  @JsonPropertyDescription("A git repository cloned into every pod before the script starts "
+      + "(only for sourceDirectoryDataStore).")
+  private GitStore git;
+
+  public String getPersistentVolumeClaim() { return persistentVolumeClaim; }
+  public void setPersistentVolumeClaim(String v) { this.persistentVolumeClaim = v; }
+  public NfsStore getNfs() { return nfs; }
+  public void setNfs(NfsStore v) { this.nfs = v; }
+  public String getConfigMap() { return configMap; }
+  public void setConfigMap(String v) { this.configMap = v; }
+  public String getSecret() { return secret; }
+  public void setSecret(String v) { this.secret = v; }
+  public GitStore getGit() { return git; }
+  public void setGit(GitStore v) { this.git = v; }
+
+  /** How many kinds of store are named; a valid store names exactly one. */
+  public int kindsNamed() {
+    int n = 0;
+    for (Object o : new Object[] {persistentVolumeClaim, nfs, configMap, secret, git}) {
+      if (o != null) {
+        n++;
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.chainer.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.util.List;
+import java.util.Map;
+
+/** Kubernetes-native settings for the pods of one role (launcher or worker). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PodSettings {
+  @JsonPropertyDescription("CPU / memory requests and limits of the training container. GPUs are set from "
+      + "useGpu; a GPU limit given here takes precedence.")
+  private ResourceRequirements resources;
+
+  @JsonPropertyDescription("Extra node labels the pods must match (merged with computeTarget, vmSize, vmPriority).")
+  private Map<String, String> nodeSelector;
+
+  @JsonPropertyDescription("Extra tolerations (added to the low-priority toleration when vmPriority is lowpriority).")
+  private List<Toleration> tolerations;
+
+  @JsonPropertyDescription("Pod affinity and anti-affinity.")
+  private Affinity affinity;
+
+  @JsonPropertyDescription("PriorityClass of the pods.")
+  private String priorityClassName;
+
+  @JsonPropertyDescription("ServiceAccount the pods run as.")
+  private String serviceAccountName;
+
+  @JsonPropertyDescription("Scheduler for the pods, e.g. a gang scheduler.")
+  private String schedulerName;
+
+  @JsonPropertyDescription("Extra labels on the pods.")
+  private Map<String, String> labels;
+
+  @JsonPropertyDescription("Extra annotations on the pods.")
+  private Map<String, String> annotations;
+
+  public ResourceRequirements getResources() { return resources; }
+  public void setResources(ResourceRequirements v) { this.resources = v; }
+  public Map<String, String> getNodeSelector() { return nodeSelector; }
+  public void setNodeSelector(Map<String, String> v) { this.nodeSelector = v; }
+  public List<Toleration> getTolerations() { return tolerations; }
+  public void setTolerations(List<Toleration> v) { this.tolerations = v; }
+  public Affinity getAffinity() { return affinity; }
+  public void setAffinity(Affinity v) { this.affinity = v; }
+  public String getPriorityClassName() { return priorityClassName; }
+  public void setPriorityClassName(String v) { this.priorityClassName = v; }
+  public String getServiceAccountName() { return serviceAccountName; }
+  public void setServiceAccountName(String v) { this.serviceAccountName = v; }
+  public String getSchedulerName() { return schedulerName; }
+  public void setSchedulerName(String v) { this.schedulerName = v; }
+  public Map<String, String> getLabels() { return labels; }
+  public void setLabels(Map<String, String> v) { this.labels = v; }
+  public Map<String, String> getAnnotations() { return annotations; }
+  public void setAnnotations(Map<String, String> v) { this.annotations = v; }
+}

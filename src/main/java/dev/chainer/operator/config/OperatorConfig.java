@@ -1,0 +1,106 @@
+package dev.chainer.operator.config;
+
+import dev.chainer.operator.api.MpiImplementation;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a platform team tunes without rebuilding the operator: images per framework version, node
+ * labels of its cloud, the GPU resource name, the cluster domain, the programs inside the images.
+ * Read from a YAML file; every key left out keeps its default.
+ */
+public class OperatorConfig {
+  private String defaultFrameworkVersion = "5.1.0";
+  private Map<String, FrameworkImages> frameworkVersions = defaultFrameworks();
+  private String gpuResourceName = "nvidia.com/gpu";
+  private String computeTargetNodeLabel = "kubernetes.azure.com/agentpool";
+  private String vmSizeNodeLabel = "node.kubernetes.io/instance-type";
+  private Map<String, String> lowPriorityNodeSelector = Map.of("kubernetes.azure.com/scalesetpriority", "spot");
+  private List<Toleration> lowPriorityTolerations = List.of(new TolerationBuilder()
+      .withKey("kubernetes.azure.com/scalesetpriority").withOperator("Equal").withValue("spot")
+      .withEffect("NoSchedule").build());
+  private String clusterDomain = "cluster.local";
+  private String defaultShmSize = "2Gi";
+  private String pythonCommand = "python";
+  private String condaCommand = "conda";
+  private String sshdCommand = "/usr/sbin/sshd";
+  private String gitImage = "alpine/git:2.45.2";
+  private Map<MpiImplementation, String> mpirunCommands = defaultMpirunCommands();
+  /** How many times (2 s apart) the launcher tries each worker over SSH before giving up. */
+  private int workerWaitAttempts = 150;
+
+  public static OperatorConfig defaults() {
+    return new OperatorConfig();
+  }
+
+  /** Reads a YAML configuration; keys it leaves out keep their defaults. */
+  public static OperatorConfig load(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      OperatorConfig config = defaults();
+      String yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (yaml.isBlank()) {
+        return config;
+      }
+      Object tree = Serialization.unmarshal(yaml, Object.class);
+      return Serialization.jsonMapper().readerForUpdating(config)
+          .readValue(Serialization.jsonMapper().writeValueAsString(tree));
+    }
+  }
+
+  private static Map<String, FrameworkImages> defaultFrameworks() {
+    Map<String, FrameworkImages> m = new LinkedHashMap<>();
+    m.put("5.1.0", new FrameworkImages("chainer-operator/chainermn:5.1.0-cpu",
+        "chainer-operator/chainermn:5.1.0-cuda9.0", List.of("chainer==5.1.0"), List.of("cupy-cuda90==5.2.0")));
+    m.put("7.0.0", new FrameworkImages("chainer-operator/chainermn:7.0.0-cpu",
+        "chainer-operator/chainermn:7.0.0-cuda9.0", List.of("chainer==7.0.0"), List.of("cupy-cuda90==7.0.0")));
+    return m;
+  }
+
+  private static Map<MpiImplementation, String> defaultMpirunCommands() {
+    Map<MpiImplementation, String> m = new EnumMap<>(MpiImplementation.class);
+    for (MpiImplementation impl : MpiImplementation.values()) {
+      m.put(impl, "mpirun");
+    }
+    return m;
+  }
+
+  public String getDefaultFrameworkVersion() { return defaultFrameworkVersion; }
+  public void setDefaultFrameworkVersion(String v) { this.defaultFrameworkVersion = v; }
+  public Map<String, FrameworkImages> getFrameworkVersions() { return frameworkVersions; }
+  public void setFrameworkVersions(Map<String, FrameworkImages> v) { this.frameworkVersions = v; }
+  public String getGpuResourceName() { return gpuResourceName; }
+  public void setGpuResourceName(String v) { this.gpuResourceName = v; }
+  public String getComputeTargetNodeLabel() { return computeTargetNodeLabel; }
+  public void setComputeTargetNodeLabel(String v) { this.computeTargetNodeLabel = v; }
+  public String getVmSizeNodeLabel() { return vmSizeNodeLabel; }
+  public void setVmSizeNodeLabel(String v) { this.vmSizeNodeLabel = v; }
+  public Map<String, String> getLowPriorityNodeSelector() { return lowPriorityNodeSelector; }
+  public void setLowPriorityNodeSelector(Map<String, String> v) { this.lowPriorityNodeSelector = v; }
+  public List<Toleration> getLowPriorityTolerations() { return lowPriorityTolerations; }
+  public void setLowPriorityTolerations(List<Toleration> v) { this.lowPriorityTolerations = v; }
+  public String getClusterDomain() { return clusterDomain; }
+  public void setClusterDomain(String v) { this.clusterDomain = v; }
+  public String getDefaultShmSize() { return defaultShmSize; }
+  public void setDefaultShmSize(String v) { this.defaultShmSize = v; }
+  public String getPythonCommand() { return pythonCommand; }
+  public void setPythonCommand(String v) { this.pythonCommand = v; }
+  public String getCondaCommand() { return condaCommand; }
+  public void setCondaCommand(String v) { this.condaCommand = v; }
+  public String getSshdCommand() { return sshdCommand; }
+  public void setSshdCommand(String v) { this.sshdCommand = v; }
+  public String getGitImage() { return gitImage; }
+  public void setGitImage(String v) { this.gitImage = v; }
+  public Map<MpiImplementation, String> getMpirunCommands() { return mpirunCommands; }
+  public void setMpirunCommands(Map<MpiImplementation, String> v) { this.mpirunCommands.putAll(v); }
+  public int getWorkerWaitAttempts() { return workerWaitAttempts; }
+  public void setWorkerWaitAttempts(int v) { this.workerWaitAttempts = v; }
+}

@@ -1,0 +1,64 @@
+package dev.chainer.operator.render;
+
+import dev.chainer.operator.api.ChainerJob;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Labels and owner references that tie every object to its job (and let informers select only ours). */
+public final class JobLabels {
+  public static final String JOB_NAME = "chainer.dev/job-name";
+  public static final String ROLE = "chainer.dev/role";
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String OPERATOR = "chainer-operator";
+
+  public static final String ROLE_LAUNCHER = "launcher";
+  public static final String ROLE_WORKER = "worker";
+  public static final String ROLE_MPI = "mpi";
+  public static final String ROLE_SSH = "ssh";
+  public static final String ROLE_REGISTRY = "registry";
+
+  private JobLabels() {}
+
+  /** Selects every pod of a job: the headless Service resolves launcher and workers alike. */
+  public static Map<String, String> jobSelector(String job) {
+    return Map.of(JOB_NAME, job);
+  }
+
+  public static Map<String, String> roleSelector(String job, String role) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(JOB_NAME, job);
+    labels.put(ROLE, role);
+    return labels;
+  }
+
+  public static Map<String, String> labels(String job, String role) {
+    Map<String, String> labels = roleSelector(job, role);
+    labels.put(MANAGED_BY, OPERATOR);
+    return labels;
+  }
+
+  public static OwnerReference ownerReference(ChainerJob job) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(ChainerJob.API_VERSION)
+        .withKind("ChainerJob")
+        .withName(job.getMetadata().getName())
+        .withUid(job.getMetadata().getUid())
+        .withController(true)
+        .build();
+  }
+
+  /** Metadata of an object owned by the job. */
+  public static ObjectMeta ownedMetadata(ChainerJob job, String name, String role) {
+    return new ObjectMetaBuilder()
+        .withName(name)
+        .withNamespace(job.getMetadata().getNamespace())
+        .withLabels(labels(job.getMetadata().getName(), role))
+        .withOwnerReferences(List.of(ownerReference(job)))
+        .build();
+  }
+}

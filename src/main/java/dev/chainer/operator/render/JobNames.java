@@ -1,0 +1,49 @@
+package dev.chainer.operator.render;
+
+/** The names of everything a job owns, derived from the job's name alone so they survive operator restarts. */
+public record JobNames(String job, String namespace, String clusterDomain) {
+
+  public String workerService() {
+    return job + "-worker";
+  }
+
+  public String workerStatefulSet() {
+    return job + "-worker";
+  }
+
+  public String mpiConfigMap() {
+    return job + "-mpi";
+  }
+
+  public String sshSecret() {
+    return job + "-ssh";
+  }
+
+  public String registrySecret() {
+    return job + "-registry";
+  }
+
+  /** The launcher of the first attempt is {@code <job>-launcher}; a restarted job's is {@code <job>-launcher-<n>}. */
+  public String launcherPod(int attempt) {
+    return attempt == 0 ? job + "-launcher" : job + "-launcher-" + attempt;
+  }
+
+  /** Host name of the launcher pod, the same for every attempt. */
+  public String launcherHostname() {
+    return job + "-launcher";
+  }
+
+  public String workerPod(int index) {
+    return workerStatefulSet() + "-" + index;
+  }
+
+  /** The DNS domain of the headless Service, in which workers and launcher resolve each other. */
+  public String serviceDomain() {
+    String domain = workerService() + "." + namespace + ".svc";
+    return clusterDomain == null || clusterDomain.isEmpty() ? domain : domain + "." + clusterDomain;
+  }
+
+  public String workerHost(int index) {
+    return workerPod(index) + "." + serviceDomain();
+  }
+}

@@ -1,0 +1,31 @@
+package dev.chainer.operator.render;
+
+import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.config.OperatorConfig;
+import java.util.Optional;
+
+/**
+ * Turns a valid ChainerJob into the Kubernetes objects that run it. Pure: no client, no clock; the only
+ * inputs that are not in the job (the SSH keys, the registry password, the attempt number) are passed in.
+ */
+public final class JobRenderer {
+  private JobRenderer() {}
+
+  /**
+   * @param keys the job's SSH key pair (generated once per job by the caller)
+   * @param registryPassword the password from imageRegistryDetails.passwordSecretRef, or null
+   * @param attempt 0 for the first run, n for the n-th restart (names the launcher pod)
+   */
+  public static DesiredObjects render(ChainerJob job, OperatorConfig config, SshKeyPair keys,
+      String registryPassword, int attempt) {
+    RenderContext ctx = RenderContext.of(job, config);
+    boolean mpi = ctx.effective().mpi();
+    return new DesiredObjects(
+        mpi ? Optional.of(WorkerService.render(ctx)) : Optional.empty(),
+        mpi ? Optional.of(MpiConfigMap.render(ctx)) : Optional.empty(),
+        mpi ? Optional.of(SshSecret.render(ctx, keys)) : Optional.empty(),
+        RegistrySecret.render(ctx, registryPassword),
+        mpi ? Optional.of(WorkerStatefulSet.render(ctx)) : Optional.empty(),
+        LauncherPod.render(ctx, attempt));
+  }
+}

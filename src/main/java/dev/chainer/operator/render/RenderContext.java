@@ -1,0 +1,45 @@
+package dev.chainer.operator.render;
+
+import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.ChainerJobSpec;
+import dev.chainer.operator.api.EffectiveSpec;
+import dev.chainer.operator.api.PodSettings;
+import dev.chainer.operator.config.OperatorConfig;
+
+/** Everything derived once from a job and the configuration that the object renderers share. */
+public record RenderContext(
+    ChainerJob job,
+    EffectiveSpec effective,
+    OperatorConfig config,
+    JobNames names,
+    DataMounts data,
+    PackageInstall packages) {
+
+  public static RenderContext of(ChainerJob job, OperatorConfig config) {
+    ChainerJobSpec spec = job.getSpec();
+    EffectiveSpec effective = EffectiveSpec.of(spec, config);
+    JobNames names = new JobNames(job.getMetadata().getName(), job.getMetadata().getNamespace(),
+        config.getClusterDomain());
+    DataMounts data = DataMounts.of(spec, effective.image(), config);
+    PackageInstall packages = new PackageInstall(effective, config, data.workingDirectory());
+    return new RenderContext(job, effective, config, names, data, packages);
+  }
+
+  public ChainerJobSpec spec() {
+    return job.getSpec();
+  }
+
+  public String jobName() {
+    return job.getMetadata().getName();
+  }
+
+  public PodSettings launcherSettings() {
+    return spec().getKubernetes() == null || spec().getKubernetes().getLauncher() == null ? new PodSettings()
+        : spec().getKubernetes().getLauncher();
+  }
+
+  public PodSettings workerSettings() {
+    return spec().getKubernetes() == null || spec().getKubernetes().getWorker() == null ? new PodSettings()
+        : spec().getKubernetes().getWorker();
+  }
+}

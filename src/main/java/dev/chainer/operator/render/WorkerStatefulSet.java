@@ -1,0 +1,64 @@
+package dev.chainer.operator.render;
+
+import dev.chainer.operator.api.PodSettings;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodDNSConfigBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The workers of an MPI job: nodeCount pods started together (Parallel), each running an SSH server
+ * through which the launcher's mpirun starts the ranks, and Ready once that server accepts connections.
+ */
+public final class WorkerStatefulSet {
+  private WorkerStatefulSet() {}
+
+  public static StatefulSet render(RenderContext ctx) {
+    PodSettings role = ctx.workerSettings();
+    List<Volume> volumes = new ArrayList<>(TrainingPod.volumes(ctx));
+    volumes.addAll(TrainingPod.mpiVolumes(ctx));
+    List<VolumeMount> mounts = new ArrayList<>(TrainingPod.mounts(ctx));
+    mounts.addAll(TrainingPod.mpiMounts());
+    List<EnvVar> env = TrainingPod.environment(ctx);
+
+    PodSpecBuilder pod = new PodSpecBuilder()
+        .withInitContainers(TrainingPod.initContainers(ctx))
+        .withContainers(new ContainerBuilder()
+            .withName("worker")
+            .withImage(ctx.effective().image())
+            .withCommand(KubeletEscape.escapeAll(
+                List.of("/bin/sh", "-c", LauncherScripts.RUN_SSHD, "chainer-worker", ctx.config().getSshdCommand())))
+            .withEnv(env)
+            .addNewPort().withName("ssh").withContainerPort(22).withProtocol("TCP").endPort()
+            .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(22)).endTcpSocket()
+            .withPeriodSeconds(2).withFailureThreshold(3).endReadinessProbe()
+            .withResources(TrainingPod.resources(ctx, role, ctx.effective().gpu()
+                ? ctx.effective().processCountPerNode() : 0))
+            .withVolumeMounts(mounts)
+            .build())
+        .withVolumes(volumes)
+        .withDnsConfig(new PodDNSConfigBuilder().withSearches(ctx.names().serviceDomain()).build());
+    PodPlacement.apply(pod, ctx, role);
+
+    return new StatefulSetBuilder()
+        .withMetadata(JobLabels.ownedMetadata(ctx.job(), ctx.names().workerStatefulSet(), JobLabels.ROLE_WORKER))
+        .withNewSpec()
+        .withReplicas(ctx.effective().nodeCount())
+        .withServiceName(ctx.names().workerService())
+        .withPodManagementPolicy("Parallel")
+        .withNewSelector().withMatchLabels(JobLabels.roleSelector(ctx.jobName(), JobLabels.ROLE_WORKER)).endSelector()
+        .withNewTemplate()
+        .withMetadata(TrainingPod.podMetadata(ctx, role, JobLabels.ROLE_WORKER))
+        .withSpec(pod.build())
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+}
