@@ -13,6 +13,8 @@ import java.util.Map;
 public final class JobLabels {
   public static final String JOB_NAME = "chainer.dev/job-name";
   public static final String ROLE = "chainer.dev/role";
+  /** Which run of the job (0, then one more per restart) a worker StatefulSet, worker or launcher belongs to. */
+  public static final String ATTEMPT = "chainer.dev/attempt";
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String OPERATOR = "chainer-operator";
 

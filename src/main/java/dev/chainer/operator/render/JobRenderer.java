@@ -12,20 +12,20 @@ public final class JobRenderer {
   private JobRenderer() {}
 
   /**
-   * @param keys the job's SSH key pair (generated once per job by the caller)
+   * @param keys the job's SSH key pair (generated once per job by the caller); null renders no SSH Secret
    * @param registryPassword the password from imageRegistryDetails.passwordSecretRef, or null
    * @param attempt 0 for the first run, n for the n-th restart (names the launcher pod)
    */
   public static DesiredObjects render(ChainerJob job, OperatorConfig config, SshKeyPair keys,
       String registryPassword, int attempt) {
-    RenderContext ctx = RenderContext.of(job, config);
+    RenderContext ctx = RenderContext.of(job, config, attempt);
     boolean mpi = ctx.effective().mpi();
     return new DesiredObjects(
         mpi ? Optional.of(WorkerService.render(ctx)) : Optional.empty(),
         mpi ? Optional.of(MpiConfigMap.render(ctx)) : Optional.empty(),
-        mpi ? Optional.of(SshSecret.render(ctx, keys)) : Optional.empty(),
+        mpi && keys != null ? Optional.of(SshSecret.render(ctx, keys)) : Optional.empty(),
         RegistrySecret.render(ctx, registryPassword),
         mpi ? Optional.of(WorkerStatefulSet.render(ctx)) : Optional.empty(),
-        LauncherPod.render(ctx, attempt));
+        LauncherPod.render(ctx));
   }
 }

@@ -21,17 +21,19 @@ public final class LauncherPod {
 
   private LauncherPod() {}
 
-  public static Pod render(RenderContext ctx, int attempt) {
+  public static Pod render(RenderContext ctx) {
     PodSettings role = ctx.launcherSettings();
     PodSpecBuilder pod = ctx.effective().mpi() ? mpiLauncher(ctx) : singleProcess(ctx);
     pod.withRestartPolicy("Never")
         .withActiveDeadlineSeconds(ctx.spec().getMaxRunDurationSeconds());
     PodPlacement.apply(pod, ctx, role);
     return new PodBuilder()
-        .withMetadata(JobLabels.ownedMetadata(ctx.job(), ctx.names().launcherPod(attempt), JobLabels.ROLE_LAUNCHER))
+        .withMetadata(JobLabels.ownedMetadata(ctx.job(), ctx.names().launcherPod(ctx.attempt()), JobLabels.ROLE_LAUNCHER))
         .editMetadata()
         .withLabels(TrainingPod.podMetadata(ctx, role, JobLabels.ROLE_LAUNCHER).getLabels())
+        .addToLabels(JobLabels.ATTEMPT, Integer.toString(ctx.attempt()))
         .withAnnotations(role.getAnnotations())
+        .addToAnnotations(SpecHash.ANNOTATION, SpecHash.of(ctx.spec()))
         .endMetadata()
         .withSpec(pod.build())
         .build();

@@ -13,16 +13,17 @@ public record RenderContext(
     OperatorConfig config,
     JobNames names,
     DataMounts data,
-    PackageInstall packages) {
+    PackageInstall packages,
+    int attempt) {
 
-  public static RenderContext of(ChainerJob job, OperatorConfig config) {
+  public static RenderContext of(ChainerJob job, OperatorConfig config, int attempt) {
     ChainerJobSpec spec = job.getSpec();
     EffectiveSpec effective = EffectiveSpec.of(spec, config);
     JobNames names = new JobNames(job.getMetadata().getName(), job.getMetadata().getNamespace(),
         config.getClusterDomain());
     DataMounts data = DataMounts.of(spec, effective.image(), config);
     PackageInstall packages = new PackageInstall(effective, config, data.workingDirectory());
-    return new RenderContext(job, effective, config, names, data, packages);
+    return new RenderContext(job, effective, config, names, data, packages, attempt);
   }
 
   public ChainerJobSpec spec() {

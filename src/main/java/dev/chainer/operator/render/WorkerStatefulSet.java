@@ -27,6 +27,8 @@ public final class WorkerStatefulSet {
     List<VolumeMount> mounts = new ArrayList<>(TrainingPod.mounts(ctx));
     mounts.addAll(TrainingPod.mpiMounts());
     List<EnvVar> env = TrainingPod.environment(ctx);
+    // Fresh workers per attempt: the label tells the operator which StatefulSet and pods are stale.
+    String attempt = Integer.toString(ctx.attempt());
 
     PodSpecBuilder pod = new PodSpecBuilder()
         .withInitContainers(TrainingPod.initContainers(ctx))
@@ -49,6 +51,8 @@ public final class WorkerStatefulSet {
 
     return new StatefulSetBuilder()
         .withMetadata(JobLabels.ownedMetadata(ctx.job(), ctx.names().workerStatefulSet(), JobLabels.ROLE_WORKER))
+        .editMetadata().addToLabels(JobLabels.ATTEMPT, attempt)
+        .addToAnnotations(SpecHash.ANNOTATION, SpecHash.of(ctx.spec())).endMetadata()
         .withNewSpec()
         .withReplicas(ctx.effective().nodeCount())
         .withServiceName(ctx.names().workerService())
@@ -56,6 +60,7 @@ public final class WorkerStatefulSet {
         .withNewSelector().withMatchLabels(JobLabels.roleSelector(ctx.jobName(), JobLabels.ROLE_WORKER)).endSelector()
         .withNewTemplate()
         .withMetadata(TrainingPod.podMetadata(ctx, role, JobLabels.ROLE_WORKER))
+        .editMetadata().addToLabels(JobLabels.ATTEMPT, attempt).endMetadata()
         .withSpec(pod.build())
         .endTemplate()
         .endSpec()

@@ -1,0 +1,71 @@
+package dev.chainer.operator.demo;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+
+/**
+ * An in-process Kubernetes API (the Fabric8 mock server in CRUD mode) with the ChainerJob CRD installed,
+ * for the demo and the tests. It stores and watches objects like an API server, but runs no controllers,
+ * no garbage collection and no admission (no schema or CEL validation, no server-side apply).
+ */
+public final class LocalApiServer implements AutoCloseable {
+  public static final String CRD_RESOURCE = "/META-INF/fabric8/chainerjobs.chainer.dev-v1.yml";
+
+  /** Held so the JUL configuration is not garbage-collected: the mock logs every request at INFO. */
+  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+
+  private LocalApiServer(KubernetesMockServer server, KubernetesClient client) {
+    this.server = server;
+    this.client = client;
+  }
+
+  public static LocalApiServer start() {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    var responses = new HashMap<io.fabric8.mockwebserver.ServerRequest,
+        java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
+    KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
+        new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
+    server.init();
+    KubernetesClient client = server.createClient();
+    // The status subresource behaves like a real one only when the CRD itself exists in the mock.
+    client.apiextensions().v1().customResourceDefinitions().resource(crd()).create();
+    return new LocalApiServer(server, client);
+  }
+
+  public static CustomResourceDefinition crd() {
+    try (InputStream in = LocalApiServer.class.getResourceAsStream(CRD_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("the ChainerJob CRD is not on the classpath at " + CRD_RESOURCE);
+      }
+      return Serialization.unmarshal(in, CustomResourceDefinition.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public KubernetesMockServer server() {
+    return server;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    server.destroy();
+  }
+}

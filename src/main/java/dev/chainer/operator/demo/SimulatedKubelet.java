@@ -1,0 +1,227 @@
+package dev.chainer.operator.demo;
+
+import dev.chainer.operator.render.JobLabels;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Plays the parts of a cluster the Fabric8 mock server lacks, for the demo and the tests: the
+ * StatefulSet controller (creates worker pods, removes them when their StatefulSet goes, as garbage
+ * collection would), the scheduler and the kubelet (pods start, run their init steps, become Ready; the
+ * launcher runs for a while and exits with a chosen code). It only touches the operator's own objects.
+ */
+public final class SimulatedKubelet implements AutoCloseable {
+  private final KubernetesClient client;
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "simulated-kubelet");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Map<String, Instant> launcherStarted = new HashMap<>();
+  /** When each pod last changed state, so that every state lasts at least {@link #stepDelay}. */
+  private final Map<String, Instant> lastStep = new HashMap<>();
+  private volatile Duration stepDelay = Duration.ZERO;
+  private volatile Duration launcherRunTime = Duration.ofMillis(500);
+  private volatile int launcherExitCode = 0;
+  private volatile boolean scheduling = true;
+  private volatile Consumer<String> log = s -> { };
+
+  public SimulatedKubelet(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public SimulatedKubelet start() {
+    loop.scheduleWithFixedDelay(this::tickSafely, 0, 50, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** How long a launcher runs before it exits. */
+  public SimulatedKubelet launcherRunTime(Duration d) {
+    this.launcherRunTime = d;
+    return this;
+  }
+
+  /** The least time a pod spends in each state (unscheduled, initializing), so every phase can be seen. */
+  public SimulatedKubelet stepDelay(Duration d) {
+    this.stepDelay = d;
+    return this;
+  }
+
+  /** The exit code of launchers that end from now on. */
+  public SimulatedKubelet launcherExitCode(int code) {
+    this.launcherExitCode = code;
+    return this;
+  }
+
+  /** false: new pods stay Pending and unscheduled (no node fits). */
+  public SimulatedKubelet scheduling(boolean on) {
+    this.scheduling = on;
+    return this;
+  }
+
+  public SimulatedKubelet log(Consumer<String> log) {
+    this.log = log;
+    return this;
+  }
+
+  private void tickSafely() {
+    try {
+      tick();
+    } catch (KubernetesClientException e) {
+      // The next tick sees the world afresh; conflicts with the operator are expected.
+    } catch (RuntimeException e) {
+      log.accept("simulated kubelet: " + e);
+    }
+  }
+
+  void tick() {
+    List<StatefulSet> sets = client.apps().statefulSets().inAnyNamespace()
+        .withLabel(JobLabels.MANAGED_BY, JobLabels.OPERATOR).list().getItems();
+    List<Pod> pods = client.pods().inAnyNamespace().withLabel(JobLabels.MANAGED_BY, JobLabels.OPERATOR)
+        .list().getItems();
+    collectOrphans(sets, pods);
+    sets.forEach(s -> createWorkerPods(s, pods));
+    for (Pod pod : pods) {
+      advance(pod);
+    }
+  }
+
+  private void collectOrphans(List<StatefulSet> sets, List<Pod> pods) {
+    Set<String> owners = sets.stream().map(s -> s.getMetadata().getNamespace() + "/" + s.getMetadata().getUid())
+        .collect(Collectors.toSet());
+    for (Pod pod : pods) {
+      boolean orphan = pod.getMetadata().getOwnerReferences().stream()
+          .filter(o -> "StatefulSet".equals(o.getKind()))
+          .anyMatch(o -> !owners.contains(pod.getMetadata().getNamespace() + "/" + o.getUid()));
+      if (orphan) {
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+      }
+    }
+  }
+
+  private void createWorkerPods(StatefulSet set, List<Pod> pods) {
+    String ns = set.getMetadata().getNamespace();
+    for (int i = 0; i < set.getSpec().getReplicas(); i++) {
+      String name = set.getMetadata().getName() + "-" + i;
+      boolean exists = pods.stream().anyMatch(p -> p.getMetadata().getName().equals(name)
+          && p.getMetadata().getNamespace().equals(ns));
+      if (!exists) {
+        client.pods().inNamespace(ns).resource(new PodBuilder()
+            .withNewMetadata().withName(name).withNamespace(ns)
+            .withLabels(set.getSpec().getTemplate().getMetadata().getLabels())
+            .withAnnotations(set.getSpec().getTemplate().getMetadata().getAnnotations())
+            .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("StatefulSet")
+                .withName(set.getMetadata().getName()).withUid(set.getMetadata().getUid()).withController(true)
+                .build())
+            .endMetadata()
+            .withSpec(set.getSpec().getTemplate().getSpec())
+            .editSpec().withHostname(name).withSubdomain(set.getSpec().getServiceName()).endSpec()
+            .withStatus(new PodStatusBuilder().withPhase("Pending").build())
+            .build()).create();
+        log.accept("kubelet: created pod " + name);
+      }
+    }
+  }
+
+  private void advance(Pod pod) {
+    String phase = pod.getStatus() == null ? "Pending" : pod.getStatus().getPhase();
+    boolean launcher = JobLabels.ROLE_LAUNCHER.equals(pod.getMetadata().getLabels().get(JobLabels.ROLE));
+    String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+    if ("Pending".equals(phase) || phase == null) {
+      Instant since = lastStep.computeIfAbsent(key, k -> Instant.now());
+      if (!scheduling || Duration.between(since, Instant.now()).compareTo(stepDelay) < 0) {
+        return;
+      }
+      lastStep.put(key, Instant.now());
+      boolean initializing = pod.getStatus() != null && pod.getStatus().getInitContainerStatuses() != null
+          && !pod.getStatus().getInitContainerStatuses().isEmpty();
+      if (!pod.getSpec().getInitContainers().isEmpty() && !initializing) {
+        setStatus(pod, initializingStatus(pod));
+        return;
+      }
+      setStatus(pod, runningStatus(pod, !launcher));
+      if (launcher) {
+        launcherStarted.put(key, Instant.now());
+      }
+      log.accept("kubelet: pod " + pod.getMetadata().getName() + " is running");
+    } else if ("Running".equals(phase) && launcher) {
+      Instant started = launcherStarted.computeIfAbsent(key, k -> Instant.now());
+      if (Duration.between(started, Instant.now()).compareTo(launcherRunTime) >= 0) {
+        int code = launcherExitCode;
+        setStatus(pod, exitedStatus(pod, code));
+        log.accept("kubelet: launcher " + pod.getMetadata().getName() + " exited " + code);
+      }
+    }
+  }
+
+  private void setStatus(Pod pod, PodStatus status) {
+    Pod updated = new PodBuilder(pod).withStatus(status).build();
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(updated).updateStatus();
+  }
+
+  private static PodStatus initializingStatus(Pod pod) {
+    List<ContainerStatus> init = new ArrayList<>();
+    pod.getSpec().getInitContainers().forEach(c -> init.add(new ContainerStatusBuilder().withName(c.getName())
+        .withNewState().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().endState()
+        .withRestartCount(0).build()));
+    return new PodStatusBuilder().withPhase("Pending").withConditions(condition("PodScheduled", true))
+        .withInitContainerStatuses(init).build();
+  }
+
+  private static PodStatus runningStatus(Pod pod, boolean ready) {
+    List<ContainerStatus> containers = new ArrayList<>();
+    pod.getSpec().getContainers().forEach(c -> containers.add(new ContainerStatusBuilder().withName(c.getName())
+        .withReady(ready).withRestartCount(0).withNewState().withNewRunning()
+        .withStartedAt(Instant.now().toString()).endRunning().endState().build()));
+    return new PodStatusBuilder().withPhase("Running").withPodIP("10.0.0.1")
+        .withConditions(condition("PodScheduled", true), condition("Ready", ready))
+        .withContainerStatuses(containers).build();
+  }
+
+  private static PodStatus exitedStatus(Pod pod, int code) {
+    List<ContainerStatus> containers = new ArrayList<>();
+    pod.getSpec().getContainers().forEach(c -> containers.add(new ContainerStatusBuilder().withName(c.getName())
+        .withReady(false).withRestartCount(0).withNewState().withNewTerminated().withExitCode(code)
+        .withReason(code == 0 ? "Completed" : "Error").withFinishedAt(Instant.now().toString()).endTerminated()
+        .endState().build()));
+    return new PodStatusBuilder().withPhase(code == 0 ? "Succeeded" : "Failed")
+        .withConditions(condition("PodScheduled", true), condition("Ready", false))
+        .withContainerStatuses(containers).build();
+  }
+
+  private static PodCondition condition(String type, boolean value) {
+    return new PodConditionBuilder().withType(type).withStatus(value ? "True" : "False").build();
+  }
+
+  @Override
+  public void close() {
+    loop.shutdownNow();
+    try {
+      loop.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,229 @@
+package dev.chainer.operator.reconcile;
+
+import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.ChainerJobSpec;
+import dev.chainer.operator.api.EffectiveSpec;
+import dev.chainer.operator.api.ImageRegistryDetails;
+import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.render.DesiredObjects;
+import dev.chainer.operator.render.JobLabels;
+import dev.chainer.operator.render.JobNames;
+import dev.chainer.operator.render.JobRenderer;
+import dev.chainer.operator.render.SshKeyPair;
+import dev.chainer.operator.status.Observed;
+import dev.chainer.operator.validation.Problem;
+import dev.chainer.operator.validation.SpecValidator;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thin shell around {@link JobPlanner}: reads the job and what it owns from the informer caches,
+ * asks the planner what to do, and does it. Owned objects are only ever created or deleted, never
+ * updated, and the job's spec is never written.
+ */
+@ControllerConfiguration(name = ChainerJobReconciler.NAME)
+public class ChainerJobReconciler implements Reconciler<ChainerJob> {
+  public static final String NAME = "chainerjob";
+  /** Informers watch only objects carrying this label: the operator's own, never unrelated pods. */
+  public static final String OWNED_SELECTOR = JobLabels.MANAGED_BY + "=" + JobLabels.OPERATOR;
+  private static final Logger LOG = LoggerFactory.getLogger(ChainerJobReconciler.class);
+
+  private final OperatorConfig config;
+  private final Clock clock;
+
+  public ChainerJobReconciler(OperatorConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, ChainerJob>> prepareEventSources(EventSourceContext<ChainerJob> context) {
+    return List.of(informer(Pod.class, context), informer(StatefulSet.class, context),
+        informer(Service.class, context), informer(ConfigMap.class, context), informer(Secret.class, context));
+  }
+
+  private static <R extends HasMetadata> EventSource<?, ChainerJob> informer(Class<R> type,
+      EventSourceContext<ChainerJob> context) {
+    // Worker pods are owned by their StatefulSet, not the job: map every kind back by the job-name label.
+    var configuration = InformerEventSourceConfiguration.from(type, ChainerJob.class)
+        .withLabelSelector(OWNED_SELECTOR)
+        .withSecondaryToPrimaryMapper(r -> r.getMetadata().getLabels() == null
+            || r.getMetadata().getLabels().get(JobLabels.JOB_NAME) == null ? Set.of()
+            : Set.of(new ResourceID(r.getMetadata().getLabels().get(JobLabels.JOB_NAME),
+                r.getMetadata().getNamespace())))
+        .build();
+    return new InformerEventSource<>(configuration, context);
+  }
+
+  @Override
+  public UpdateControl<ChainerJob> reconcile(ChainerJob job, Context<ChainerJob> context) {
+    Instant now = clock.instant();
+    List<Problem> problems = SpecValidator.validate(job, config);
+    ChainerJobSpec spec = job.getSpec() == null ? new ChainerJobSpec() : job.getSpec();
+    EffectiveSpec effective = EffectiveSpec.of(spec, config);
+    JobNames names = new JobNames(job.getMetadata().getName(), job.getMetadata().getNamespace(),
+        config.getClusterDomain());
+    Observed observed = observe(context);
+    Plan plan = JobPlanner.plan(job, effective, problems, observed, now, names);
+    apply(job, plan, observed, context, now);
+    UpdateControl<ChainerJob> control = UpdateControl.noUpdate();
+    plan.requeueAfter().ifPresent(d -> control.rescheduleAfter(d.plusMillis(100)));
+    return control;
+  }
+
+  private static Observed observe(Context<ChainerJob> context) {
+    List<Pod> pods = context.getSecondaryResourcesAsStream(Pod.class).toList();
+    return new Observed(
+        context.getSecondaryResourcesAsStream(StatefulSet.class).findFirst(),
+        pods.stream().filter(p -> JobLabels.ROLE_WORKER.equals(role(p))).toList(),
+        pods.stream().filter(p -> JobLabels.ROLE_LAUNCHER.equals(role(p))).toList(),
+        context.getSecondaryResourcesAsStream(Service.class).findAny().isPresent(),
+        context.getSecondaryResourcesAsStream(ConfigMap.class).findAny().isPresent(),
+        context.getSecondaryResourcesAsStream(Secret.class).anyMatch(s -> JobLabels.ROLE_SSH.equals(role(s))),
+        context.getSecondaryResourcesAsStream(Secret.class).anyMatch(s -> JobLabels.ROLE_REGISTRY.equals(role(s))));
+  }
+
+  private static String role(HasMetadata o) {
+    return o.getMetadata().getLabels() == null ? null : o.getMetadata().getLabels().get(JobLabels.ROLE);
+  }
+
+  private void apply(ChainerJob job, Plan plan, Observed observed, Context<ChainerJob> context, Instant now) {
+    KubernetesClient client = context.getClient();
+    String ns = job.getMetadata().getNamespace();
+    int attempt = plan.status().getRestartCount() == null ? 0 : plan.status().getRestartCount();
+    if (plan.createInfrastructure() || plan.createWorkers() || plan.createLauncher()) {
+      create(job, plan, observed, context, attempt);
+    }
+    JobNames names = new JobNames(job.getMetadata().getName(), ns, config.getClusterDomain());
+    if (plan.deleteLauncher()) {
+      delete(() -> client.pods().inNamespace(ns).withName(names.launcherPod(attempt)).delete());
+    }
+    if (plan.deleteWorkers()) {
+      delete(() -> client.apps().statefulSets().inNamespace(ns).withName(names.workerStatefulSet())
+          .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
+    }
+    EventRecorder events = new EventRecorder(client);
+    plan.events().forEach(e -> events.record(job, e, now));
+    if (!Objects.equals(plan.status(), job.getStatus())) {
+      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(job, context, latest -> {
+        ChainerJob copy = Serialization.clone(latest);
+        copy.setStatus(plan.status());
+        return copy;
+      });
+    }
+    if (plan.deleteJob()) {
+      delete(() -> client.resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
+    }
+  }
+
+  private void create(ChainerJob job, Plan plan, Observed observed, Context<ChainerJob> context, int attempt) {
+    boolean needKeys = plan.createInfrastructure() && !observed.hasSshSecret();
+    String password = plan.createInfrastructure() && !observed.hasRegistrySecret() ? registryPassword(job, context)
+        : null;
+    DesiredObjects desired = JobRenderer.render(job, config, needKeys ? SshKeyPair.generate(job.getMetadata()
+        .getName()) : null, password, attempt);
+    if (plan.createInfrastructure()) {
+      if (!observed.hasService()) {
+        desired.workerService().ifPresent(s -> create(s, Service.class, context));
+      }
+      if (!observed.hasMpiConfigMap()) {
+        desired.mpiConfigMap().ifPresent(c -> create(c, ConfigMap.class, context));
+      }
+      if (needKeys) {
+        desired.sshSecret().ifPresent(s -> create(s, Secret.class, context));
+      }
+      if (password != null) {
+        desired.registrySecret().ifPresent(s -> create(s, Secret.class, context));
+      }
+    }
+    if (plan.createWorkers()) {
+      desired.workers().ifPresent(s -> create(s, StatefulSet.class, context));
+    }
+    if (plan.createLauncher()) {
+      create(desired.launcher(), Pod.class, context);
+    }
+  }
+
+  /** Creates an object and puts it in the informer's cache at once, so the next reconcile sees it. */
+  private static <R extends HasMetadata> void create(R object, Class<R> type, Context<ChainerJob> context) {
+    R created;
+    try {
+      created = context.getClient().resource(object).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        return; // already there: a previous reconcile made it before the cache caught up
+      }
+      throw e;
+    }
+    EventSource<R, ChainerJob> source = context.eventSourceRetriever().getEventSourceFor(type);
+    if (source instanceof InformerEventSource<R, ChainerJob> informer) {
+      informer.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+    }
+  }
+
+  private static void delete(Runnable deletion) {
+    try {
+      deletion.run();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  /** The registry password from the user's Secret; null (and no pull Secret yet) when it cannot be read. */
+  private String registryPassword(ChainerJob job, Context<ChainerJob> context) {
+    ImageRegistryDetails registry = EffectiveSpec.of(job.getSpec() == null ? new ChainerJobSpec() : job.getSpec(),
+        config).imageRegistryDetails();
+    if (registry == null || registry.getPullSecretName() != null || registry.getPasswordSecretRef() == null) {
+      return null;
+    }
+    String key = registry.getPasswordSecretRef().getKey() == null ? "password" : registry.getPasswordSecretRef().getKey();
+    Secret secret = context.getClient().secrets().inNamespace(job.getMetadata().getNamespace())
+        .withName(registry.getPasswordSecretRef().getName()).get();
+    String value = secret == null ? null : secret.getData() == null ? null : secret.getData().get(key);
+    if (value == null) {
+      LOG.warn("{}/{}: registry password Secret {} has no key {}", job.getMetadata().getNamespace(),
+          job.getMetadata().getName(), registry.getPasswordSecretRef().getName(), key);
+      return null;
+    }
+    return new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<ChainerJob> updateErrorStatus(ChainerJob job, Context<ChainerJob> context,
+      Exception e) {
+    // Transient API errors are retried with backoff; the job's status is left as it was.
+    LOG.warn("reconcile of {}/{} failed, will retry: {}", job.getMetadata().getNamespace(),
+        job.getMetadata().getName(), e.toString());
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
+  }
+}

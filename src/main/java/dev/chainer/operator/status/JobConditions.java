@@ -1,0 +1,57 @@
+package dev.chainer.operator.status;
+
+import dev.chainer.operator.api.ChainerJobStatus;
+import dev.chainer.operator.api.JobPhase;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Kubernetes-style conditions derived from a status: Running, Succeeded, Failed, Suspended, Canceled
+ * (and WorkersReady for MPI jobs). Tools such as Argo CD, Flux and kubectl wait read these. A
+ * condition's lastTransitionTime only moves when its status flips.
+ */
+public final class JobConditions {
+  public static final String WORKERS_READY = "WorkersReady";
+  public static final String RUNNING = "Running";
+  public static final String SUCCEEDED = "Succeeded";
+  public static final String FAILED = "Failed";
+  public static final String SUSPENDED = "Suspended";
+  public static final String CANCELED = "Canceled";
+
+  private JobConditions() {}
+
+  public static List<Condition> of(ChainerJobStatus status, boolean mpi, boolean suspended, long generation,
+      List<Condition> previous, Instant now) {
+    JobPhase phase = status.getPhase();
+    List<Condition> out = new ArrayList<>();
+    if (mpi) {
+      boolean ready = status.getTotalWorkers() != null && status.getTotalWorkers() > 0
+          && Objects.equals(status.getReadyWorkers(), status.getTotalWorkers());
+      out.add(condition(WORKERS_READY, ready, ready ? "AllWorkersReady" : "WorkersNotReady", status.getReady(),
+          generation, previous, now));
+    }
+    out.add(condition(RUNNING, phase == JobPhase.Running, phase.name(), null, generation, previous, now));
+    out.add(condition(SUCCEEDED, phase == JobPhase.Completed, phase.name(), null, generation, previous, now));
+    boolean failed = phase == JobPhase.Failed;
+    out.add(condition(FAILED, failed, failed && status.getReason() != null ? status.getReason() : phase.name(),
+        failed ? status.getMessage() : null, generation, previous, now));
+    out.add(condition(SUSPENDED, suspended, suspended ? "Suspended" : phase.name(), null, generation, previous, now));
+    boolean canceled = phase == JobPhase.Canceled;
+    out.add(condition(CANCELED, canceled, phase.name(), null, generation, previous, now));
+    return out;
+  }
+
+  private static Condition condition(String type, boolean value, String reason, String message, long generation,
+      List<Condition> previous, Instant now) {
+    String status = value ? "True" : "False";
+    String since = previous == null ? null : previous.stream()
+        .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
+        .map(Condition::getLastTransitionTime).findFirst().orElse(null);
+    return new ConditionBuilder().withType(type).withStatus(status).withReason(reason).withMessage(message)
+        .withObservedGeneration(generation).withLastTransitionTime(since != null ? since : now.toString()).build();
+  }
+}

@@ -1,0 +1,144 @@
+package dev.chainer.operator.reconcile;
+
+import static dev.chainer.operator.testing.TestJobs.job;
+import static dev.chainer.operator.testing.TestJobs.minimal;
+import static dev.chainer.operator.testing.TestJobs.mpi;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.ChainerJobStatus;
+import dev.chainer.operator.api.JobPhase;
+import dev.chainer.operator.testing.OperatorHarness;
+import dev.chainer.operator.testing.PhaseRecorder;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The operator drives jobs through their life against the in-process API server. */
+class LifecycleTest {
+  private OperatorHarness h;
+
+  @BeforeEach
+  void start() {
+    h = new OperatorHarness();
+  }
+
+  @AfterEach
+  void stop() {
+    h.close();
+  }
+
+  private static String condition(ChainerJobStatus s, String type) {
+    return s.getConditions().stream().filter(c -> c.getType().equals(type)).map(Condition::getStatus).findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  void mpiJobPassesThroughEveryPhaseAndFreesItsWorkers() {
+    h.kubelet.stepDelay(Duration.ofMillis(400)).launcherRunTime(Duration.ofMillis(600)).start();
+    try (PhaseRecorder phases = new PhaseRecorder(h.client, "team-a", "train")) {
+      ChainerJob job = h.submit(mpi("pipPackages: [tqdm]"));
+      ChainerJobStatus done = h.awaitPhase(job, JobPhase.Completed);
+      assertEquals(List.of(JobPhase.Queued, JobPhase.Preparing, JobPhase.Starting, JobPhase.Running,
+          JobPhase.Finalizing, JobPhase.Completed), phases.phases());
+      assertEquals("2/2", done.getReady());
+      assertEquals(0, done.getLauncher().getExitCode());
+      assertEquals("train-launcher", done.getLauncher().getPodName());
+      assertNotNull(done.getStartTime());
+      assertNotNull(done.getCompletionTime());
+      assertEquals(1L, done.getObservedGeneration());
+      assertEquals("True", condition(done, "Succeeded"));
+      assertEquals("False", condition(done, "Failed"));
+      assertNull(h.client.apps().statefulSets().inNamespace("team-a").withName("train-worker").get(),
+          "cleanPodPolicy Running (the default) removes the workers");
+      assertNotNull(h.client.pods().inNamespace("team-a").withName("train-launcher").get(),
+          "the launcher stays for its logs");
+      assertTrue(h.event(job, "Completed").isPresent());
+    }
+  }
+
+  @Test
+  void launcherIsCreatedOnlyOnceEveryWorkerIsReady() {
+    h.kubelet.scheduling(false).start();
+    ChainerJob job = h.submit(mpi(""));
+    ChainerJobStatus queued = h.awaitPhase(job, JobPhase.Queued);
+    OperatorHarness.await(() -> h.client.pods().inNamespace("team-a").withLabel("chainer.dev/role", "worker").list()
+        .getItems(), pods -> pods.size() == 2, "two worker pods");
+    assertEquals("0/2", h.status(job).getReady());
+    assertNull(h.client.pods().inNamespace("team-a").withName("train-launcher").get());
+    assertEquals("False", condition(queued, "WorkersReady"));
+    h.kubelet.scheduling(true);
+    h.awaitPhase(job, JobPhase.Completed);
+  }
+
+  @Test
+  void singleProcessJobRunsTheLauncherAlone() {
+    h.kubelet.start();
+    ChainerJob job = h.submit(minimal("userManaged: true"));
+    ChainerJobStatus done = h.awaitPhase(job, JobPhase.Completed);
+    assertNull(done.getReady());
+    assertEquals(0, done.getLauncher().getExitCode());
+    assertTrue(h.client.apps().statefulSets().inNamespace("team-a").list().getItems().isEmpty());
+    assertTrue(h.client.services().inNamespace("team-a").list().getItems().isEmpty());
+  }
+
+  @Test
+  void invalidSpecFailsWithEveryMessageAndCreatesNothing() {
+    h.kubelet.start();
+    ChainerJob job = h.submit(job("sourceDirectory: /app\nentryScript: ../x.py\nnodeCount: 2\nuseDocker: false"));
+    ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
+    assertEquals("InvalidSpec", failed.getReason());
+    assertTrue(failed.getMessage().contains("spec.useDocker: must be true"), failed.getMessage());
+    assertTrue(failed.getMessage().contains("spec.entryScript:"), failed.getMessage());
+    assertTrue(failed.getMessage().contains("spec.distributedTraining: is required"), failed.getMessage());
+    assertEquals("InvalidSpec", failed.getConditions().stream().filter(c -> c.getType().equals("Failed"))
+        .findFirst().orElseThrow().getReason());
+    var event = OperatorHarness.await(() -> h.event(job, "InvalidSpec").orElse(null), e -> true, "event");
+    assertEquals("Warning", event.getType());
+    assertTrue(event.getMessage().contains("spec.useDocker"));
+    assertTrue(h.client.pods().inNamespace("team-a").list().getItems().isEmpty());
+    assertTrue(h.client.apps().statefulSets().inNamespace("team-a").list().getItems().isEmpty());
+  }
+
+  @Test
+  void fixingAnInvalidSpecStartsTheJob() {
+    h.kubelet.start();
+    ChainerJob job = h.submit(job("sourceDirectory: /app\nentryScript: t.py\nframeworkVersion: \"7.0.0\"\n"
+        + "useDocker: false"));
+    h.awaitPhase(job, JobPhase.Failed);
+    ChainerJob current = h.get(job);
+    current.getSpec().setUseDocker(true);
+    h.client.resource(current).update();
+    h.awaitPhase(job, JobPhase.Completed);
+  }
+
+  @Test
+  void deprecatedFieldsGiveAWarningEvent() {
+    h.kubelet.start();
+    ChainerJob job = h.submit(job("sourceDirectory: /app\nentryScript: t.py\nframeworkVersion: \"7.0.0\"\n"
+        + "distributedBackend: mpi\nnodeCount: 2"));
+    h.awaitPhase(job, JobPhase.Completed);
+    var event = h.event(job, "Deprecated").orElseThrow();
+    assertEquals("Warning", event.getType());
+    assertTrue(event.getMessage().contains("spec.distributedBackend"));
+  }
+
+  @Test
+  void launcherFailureFailsTheJobWithItsExitCode() {
+    h.kubelet.launcherExitCode(3).start();
+    ChainerJob job = h.submit(mpi(""));
+    ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
+    assertEquals("LauncherFailed", failed.getReason());
+    assertEquals(3, failed.getLauncher().getExitCode());
+    assertTrue(failed.getMessage().contains("exit code 3"), failed.getMessage());
+    assertEquals("True", condition(failed, "Failed"));
+    OperatorHarness.await(() -> h.client.apps().statefulSets().inNamespace("team-a").list().getItems(),
+        List::isEmpty, "workers removed after the failure");
+  }
+}

@@ -1,0 +1,136 @@
+package dev.chainer.operator.testing;
+
+import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.ChainerJobStatus;
+import dev.chainer.operator.api.JobPhase;
+import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.demo.LocalApiServer;
+import dev.chainer.operator.demo.SimulatedKubelet;
+import dev.chainer.operator.reconcile.ChainerOperator;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * A real operator against the in-process API server, with the simulated kubelet driving pods. What the
+ * mock cannot do (garbage collection of owned objects, schema and CEL validation) is covered by the
+ * simulated kubelet (worker pods go with their StatefulSet) or by tests of the CRD itself.
+ */
+public final class OperatorHarness implements AutoCloseable {
+  public static final Duration TIMEOUT = Duration.ofSeconds(30);
+  public final LocalApiServer api;
+  public final KubernetesClient client;
+  public final SimulatedKubelet kubelet;
+  private final OperatorConfig config;
+  private ChainerOperator operator;
+
+  public OperatorHarness() {
+    this(OperatorConfig.defaults());
+  }
+
+  public OperatorHarness(OperatorConfig config) {
+    this.config = config;
+    this.api = LocalApiServer.start();
+    this.client = api.client();
+    this.kubelet = new SimulatedKubelet(client);
+    startOperator();
+  }
+
+  public OperatorHarness startOperator() {
+    operator = ChainerOperator.create(client, config, Clock.systemUTC(),
+        ChainerOperator.Settings.allNamespaces()).start();
+    return this;
+  }
+
+  public OperatorHarness stopOperator() {
+    operator.close();
+    return this;
+  }
+
+  public ChainerOperator operator() {
+    return operator;
+  }
+
+  public ChainerJob submit(ChainerJob job) {
+    job.getMetadata().setUid(null);
+    job.getMetadata().setResourceVersion(null);
+    return client.resource(job).create();
+  }
+
+  public ChainerJob get(ChainerJob job) {
+    return client.resources(ChainerJob.class).inNamespace(job.getMetadata().getNamespace())
+        .withName(job.getMetadata().getName()).get();
+  }
+
+  public ChainerJobStatus status(ChainerJob job) {
+    ChainerJob current = get(job);
+    return current == null || current.getStatus() == null ? new ChainerJobStatus() : current.getStatus();
+  }
+
+  public ChainerJobStatus awaitPhase(ChainerJob job, JobPhase phase) {
+    return await(() -> status(job), s -> s.getPhase() == phase, "phase " + phase + " of " + job.getMetadata().getName());
+  }
+
+  public static <T> T await(Supplier<T> supplier, Predicate<T> condition, String what) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    T last = null;
+    while (System.nanoTime() < deadline) {
+      last = supplier.get();
+      if (last != null && condition.test(last)) {
+        return last;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("timed out waiting for " + what + "; last seen: "
+        + io.fabric8.kubernetes.client.utils.Serialization.asYaml(last));
+  }
+
+  /** Events recorded on a job, oldest first. */
+  public List<Event> events(ChainerJob job) {
+    List<Event> events = new ArrayList<>(client.v1().events().inNamespace(job.getMetadata().getNamespace()).list()
+        .getItems().stream().filter(e -> job.getMetadata().getName().equals(e.getInvolvedObject().getName()))
+        .toList());
+    events.sort(java.util.Comparator.comparing(Event::getFirstTimestamp));
+    return events;
+  }
+
+  public Optional<Event> event(ChainerJob job, String reason) {
+    return events(job).stream().filter(e -> reason.equals(e.getReason())).findFirst();
+  }
+
+  /** Requests the API server has received since the last call, as "METHOD path" lines. */
+  public List<String> drainRequests() {
+    List<String> out = new ArrayList<>();
+    try {
+      io.fabric8.mockwebserver.http.RecordedRequest r;
+      while ((r = api.server().takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+        out.add(r.getMethod() + " " + r.getPath());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    kubelet.close();
+    try {
+      operator.close();
+    } finally {
+      api.close();
+    }
+  }
+}
