@@ -38,6 +38,12 @@ public final class LocalApiServer implements AutoCloseable {
     KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
         new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
     server.init();
+    // The mock has no authorizer: answer access reviews as for a cluster admin (leader election asks one).
+    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(201, new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
+            .withNewStatus().addNewResourceRule().withApiGroups("*").withResources("*").withVerbs("*")
+            .endResourceRule().withIncomplete(false).endStatus().build())
+        .always();
     KubernetesClient client = server.createClient();
     // The status subresource behaves like a real one only when the CRD itself exists in the mock.
     client.apiextensions().v1().customResourceDefinitions().resource(crd()).create();

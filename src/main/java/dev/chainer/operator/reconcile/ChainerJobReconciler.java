@@ -9,6 +9,7 @@ import dev.chainer.operator.render.DesiredObjects;
 import dev.chainer.operator.render.JobLabels;
 import dev.chainer.operator.render.JobNames;
 import dev.chainer.operator.render.JobRenderer;
+import dev.chainer.operator.render.RunSpec;
 import dev.chainer.operator.render.SshKeyPair;
 import dev.chainer.operator.status.Observed;
 import dev.chainer.operator.validation.Problem;
@@ -40,6 +41,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,10 +60,12 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
 
   private final OperatorConfig config;
   private final Clock clock;
+  private final OperatorMetrics metrics;
 
-  public ChainerJobReconciler(OperatorConfig config, Clock clock) {
+  public ChainerJobReconciler(OperatorConfig config, Clock clock, OperatorMetrics metrics) {
     this.config = config;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
@@ -86,17 +90,39 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
   @Override
   public UpdateControl<ChainerJob> reconcile(ChainerJob job, Context<ChainerJob> context) {
     Instant now = clock.instant();
-    List<Problem> problems = SpecValidator.validate(job, config);
-    ChainerJobSpec spec = job.getSpec() == null ? new ChainerJobSpec() : job.getSpec();
-    EffectiveSpec effective = EffectiveSpec.of(spec, config);
     JobNames names = new JobNames(job.getMetadata().getName(), job.getMetadata().getNamespace(),
         config.getClusterDomain());
     Observed observed = observe(context);
-    Plan plan = JobPlanner.plan(job, effective, problems, observed, now, names);
-    apply(job, plan, observed, context, now);
+    Optional<String> snapshot = runSnapshot(job, observed, names);
+    ChainerJob running = snapshot.map(s -> withSpec(job, RunSpec.restore(s, job.getSpec().getRunPolicy())))
+        .orElse(job);
+    boolean edited = snapshot.isPresent() && !snapshot.get().equals(RunSpec.snapshot(job.getSpec()));
+    List<Problem> problems = SpecValidator.validate(running, config);
+    ChainerJobSpec spec = running.getSpec() == null ? new ChainerJobSpec() : running.getSpec();
+    Plan plan = JobPlanner.plan(running, EffectiveSpec.of(spec, config), problems, observed, now, names, edited);
+    apply(job, running, plan, observed, context, now);
     UpdateControl<ChainerJob> control = UpdateControl.noUpdate();
     plan.requeueAfter().ifPresent(d -> control.rescheduleAfter(d.plusMillis(100)));
     return control;
+  }
+
+  /** The spec the current run started with, stamped on its workers or launcher; empty before it starts. */
+  private static Optional<String> runSnapshot(ChainerJob job, Observed observed, JobNames names) {
+    if (job.getSpec() == null) {
+      return Optional.empty();
+    }
+    int attempt = job.getStatus() == null || job.getStatus().getRestartCount() == null ? 0
+        : job.getStatus().getRestartCount();
+    Optional<HasMetadata> started = observed.workers().filter(s -> Observed.attemptOf(s) == attempt)
+        .map(HasMetadata.class::cast).or(() -> observed.launcher(names.launcherPod(attempt)));
+    return started.map(o -> o.getMetadata().getAnnotations() == null ? null
+        : o.getMetadata().getAnnotations().get(RunSpec.ANNOTATION));
+  }
+
+  private static ChainerJob withSpec(ChainerJob job, ChainerJobSpec spec) {
+    ChainerJob copy = Serialization.clone(job);
+    copy.setSpec(spec);
+    return copy;
   }
 
   private static Observed observe(Context<ChainerJob> context) {
@@ -115,12 +141,14 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     return o.getMetadata().getLabels() == null ? null : o.getMetadata().getLabels().get(JobLabels.ROLE);
   }
 
-  private void apply(ChainerJob job, Plan plan, Observed observed, Context<ChainerJob> context, Instant now) {
+  /** Carries out a plan: objects are rendered from the running spec, the status is written onto the job. */
+  private void apply(ChainerJob job, ChainerJob running, Plan plan, Observed observed, Context<ChainerJob> context,
+      Instant now) {
     KubernetesClient client = context.getClient();
     String ns = job.getMetadata().getNamespace();
     int attempt = plan.status().getRestartCount() == null ? 0 : plan.status().getRestartCount();
     if (plan.createInfrastructure() || plan.createWorkers() || plan.createLauncher()) {
-      create(job, plan, observed, context, attempt);
+      create(running, plan, observed, context, attempt);
     }
     JobNames names = new JobNames(job.getMetadata().getName(), ns, config.getClusterDomain());
     if (plan.deleteLauncher()) {
@@ -222,6 +250,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
   public ErrorStatusUpdateControl<ChainerJob> updateErrorStatus(ChainerJob job, Context<ChainerJob> context,
       Exception e) {
     // Transient API errors are retried with backoff; the job's status is left as it was.
+    metrics.reconcileFailed();
     LOG.warn("reconcile of {}/{} failed, will retry: {}", job.getMetadata().getNamespace(),
         job.getMetadata().getName(), e.toString());
     return ErrorStatusUpdateControl.defaultErrorProcessing();

@@ -51,7 +51,7 @@ public final class ChainerOperator implements AutoCloseable {
         o.withLeaderElectionConfiguration(settings.leaderElection());
       }
     });
-    operator.register(new ChainerJobReconciler(config, clock), c -> {
+    operator.register(new ChainerJobReconciler(config, clock, metrics), c -> {
       c.withReconciliationMaxInterval(settings.resyncPeriod());
       if (settings.namespaces().isEmpty()) {
         c.watchingAllNamespaces();

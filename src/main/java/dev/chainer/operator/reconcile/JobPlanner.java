@@ -9,12 +9,10 @@ import dev.chainer.operator.api.LauncherStatus;
 import dev.chainer.operator.api.RunPolicy;
 import dev.chainer.operator.render.JobNames;
 import dev.chainer.operator.render.LauncherPod;
-import dev.chainer.operator.render.SpecHash;
 import dev.chainer.operator.status.JobConditions;
 import dev.chainer.operator.status.Observed;
 import dev.chainer.operator.status.PodFacts;
 import dev.chainer.operator.validation.Problem;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
@@ -38,6 +36,7 @@ public final class JobPlanner {
   private final ChainerJobStatus previous;
   private final ChainerJobStatus next;
   private final Plan plan = new Plan();
+  private boolean specEdited;
 
   private JobPlanner(ChainerJob job, EffectiveSpec spec, Observed observed, Instant now, JobNames names) {
     this.job = job;
@@ -51,9 +50,16 @@ public final class JobPlanner {
     this.next = Serialization.clone(previous);
   }
 
+  /**
+   * @param job the job as it runs: its spec is the snapshot the run started with (if it has started),
+   *     with the current runPolicy
+   * @param specEdited whether the job's spec was edited since its run started (the edit is ignored)
+   */
   public static Plan plan(ChainerJob job, EffectiveSpec spec, List<Problem> problems, Observed observed,
-      Instant now, JobNames names) {
-    return new JobPlanner(job, spec, observed, now, names).decide(problems);
+      Instant now, JobNames names, boolean specEdited) {
+    JobPlanner planner = new JobPlanner(job, spec, observed, now, names);
+    planner.specEdited = specEdited;
+    return planner.decide(problems);
   }
 
   private Plan decide(List<Problem> problems) {
@@ -102,19 +108,10 @@ public final class JobPlanner {
     }
     problems.stream().filter(p -> !p.isError())
         .forEach(p -> plan.event(JobEvent.warning("Deprecated", p.toString())));
-    String hash = SpecHash.of(job.getSpec());
-    Optional<String> started = startedHash();
-    if (started.isPresent() && !started.get().equals(hash)) {
+    if (specEdited) {
       plan.event(JobEvent.warning("SpecChangeIgnored", "the job has started: changes to its spec are ignored "
           + "for this run (only runPolicy takes effect); delete and re-create the job to change it"));
     }
-  }
-
-  private Optional<String> startedHash() {
-    Optional<HasMetadata> started = observed.workers().isPresent() ? Optional.of(observed.workers().get())
-        : currentLauncher().map(HasMetadata.class::cast);
-    return started.map(o -> o.getMetadata().getAnnotations() == null ? null
-        : o.getMetadata().getAnnotations().get(SpecHash.ANNOTATION));
   }
 
   // --- terminal ----------------------------------------------------------------------------------------
@@ -358,7 +355,8 @@ public final class JobPlanner {
         case "Running":
           return JobPhase.Running;
         default:
-          return pendingPhase(List.of(pod), JobPhase.Starting);
+          // An MPI launcher only waits for its node once the workers are up: the job is Starting.
+          return spec.mpi() ? JobPhase.Starting : pendingPhase(List.of(pod), JobPhase.Starting);
       }
     }
     if (!spec.mpi()) {

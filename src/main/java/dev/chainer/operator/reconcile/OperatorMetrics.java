@@ -31,8 +31,8 @@ public final class OperatorMetrics implements Metrics {
     }
   }
 
-  @Override
-  public void failedReconciliation(HasMetadata resource, Exception exception, Map<String, Object> metadata) {
+  /** Called by the reconciler for every reconcile that threw (each is retried with backoff). */
+  public void reconcileFailed() {
     failures.incrementAndGet();
   }
 

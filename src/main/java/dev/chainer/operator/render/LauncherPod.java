@@ -33,7 +33,7 @@ public final class LauncherPod {
         .withLabels(TrainingPod.podMetadata(ctx, role, JobLabels.ROLE_LAUNCHER).getLabels())
         .addToLabels(JobLabels.ATTEMPT, Integer.toString(ctx.attempt()))
         .withAnnotations(role.getAnnotations())
-        .addToAnnotations(SpecHash.ANNOTATION, SpecHash.of(ctx.spec()))
+        .addToAnnotations(RunSpec.ANNOTATION, RunSpec.snapshot(ctx.spec()))
         .endMetadata()
         .withSpec(pod.build())
         .build();

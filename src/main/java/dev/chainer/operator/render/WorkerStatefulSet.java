@@ -52,7 +52,7 @@ public final class WorkerStatefulSet {
     return new StatefulSetBuilder()
         .withMetadata(JobLabels.ownedMetadata(ctx.job(), ctx.names().workerStatefulSet(), JobLabels.ROLE_WORKER))
         .editMetadata().addToLabels(JobLabels.ATTEMPT, attempt)
-        .addToAnnotations(SpecHash.ANNOTATION, SpecHash.of(ctx.spec())).endMetadata()
+        .addToAnnotations(RunSpec.ANNOTATION, RunSpec.snapshot(ctx.spec())).endMetadata()
         .withNewSpec()
         .withReplicas(ctx.effective().nodeCount())
         .withServiceName(ctx.names().workerService())

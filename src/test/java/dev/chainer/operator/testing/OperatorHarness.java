@@ -29,14 +29,16 @@ public final class OperatorHarness implements AutoCloseable {
   public final KubernetesClient client;
   public final SimulatedKubelet kubelet;
   private final OperatorConfig config;
+  private final ChainerOperator.Settings settings;
   private ChainerOperator operator;
 
   public OperatorHarness() {
-    this(OperatorConfig.defaults());
+    this(OperatorConfig.defaults(), ChainerOperator.Settings.allNamespaces());
   }
 
-  public OperatorHarness(OperatorConfig config) {
+  public OperatorHarness(OperatorConfig config, ChainerOperator.Settings settings) {
     this.config = config;
+    this.settings = settings;
     this.api = LocalApiServer.start();
     this.client = api.client();
     this.kubelet = new SimulatedKubelet(client);
@@ -44,8 +46,7 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public OperatorHarness startOperator() {
-    operator = ChainerOperator.create(client, config, Clock.systemUTC(),
-        ChainerOperator.Settings.allNamespaces()).start();
+    operator = ChainerOperator.create(client, config, Clock.systemUTC(), settings).start();
     return this;
   }
 
@@ -108,6 +109,11 @@ public final class OperatorHarness implements AutoCloseable {
 
   public Optional<Event> event(ChainerJob job, String reason) {
     return events(job).stream().filter(e -> reason.equals(e.getReason())).findFirst();
+  }
+
+  /** Requests that change something (create, update, patch, delete) among the given ones. */
+  public static List<String> writes(List<String> requests) {
+    return requests.stream().filter(r -> !r.startsWith("GET ")).toList();
   }
 
   /** Requests the API server has received since the last call, as "METHOD path" lines. */

@@ -1,0 +1,107 @@
+package dev.chainer.operator.cli;
+
+import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.reconcile.ChainerOperator;
+import dev.chainer.operator.reconcile.HealthServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the operator against the cluster of the current kubeconfig, or in-cluster. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Run the operator against the cluster of the current kubeconfig (or the in-cluster "
+        + "configuration). Stops cleanly on SIGTERM.")
+public final class RunCommand implements Callable<Integer> {
+  @Option(names = "--namespaces", split = ",", defaultValue = "${env:WATCH_NAMESPACES}",
+      description = "Namespaces to watch, comma-separated (env WATCH_NAMESPACES); all when empty.")
+  String[] namespaces;
+
+  @Option(names = "--config", defaultValue = "${env:CHAINER_OPERATOR_CONFIG}",
+      description = "Operator configuration YAML (env CHAINER_OPERATOR_CONFIG).")
+  Path config;
+
+  @Option(names = "--port", defaultValue = "8080",
+      description = "Port of /healthz, /readyz and /metrics (default ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--leader-election", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Elect a leader among replicas through a Lease (default on; --no-leader-election for one "
+          + "replica run by hand).")
+  boolean leaderElection;
+
+  @Option(names = "--lease-namespace", defaultValue = "${env:POD_NAMESPACE:-default}",
+      description = "Namespace of the leader-election Lease (env POD_NAMESPACE; default ${DEFAULT-VALUE}).")
+  String leaseNamespace;
+
+  @Option(names = "--threads", defaultValue = "10", description = "Concurrent reconciliations (default ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Override
+  public Integer call() throws Exception {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Running running = start(new KubernetesClientBuilder().build());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      running.close();
+      stopped.countDown();
+    }, "shutdown"));
+    System.err.println("chainer-operator: watching " + (running.namespaces().isEmpty() ? "all namespaces"
+        : running.namespaces()) + "; health and metrics on port " + running.health().port());
+    stopped.await();
+    return 0;
+  }
+
+  /** A started operator with its health server; closing it stops both and the client. */
+  record Running(ChainerOperator operator, HealthServer health, KubernetesClient client, Set<String> namespaces,
+      AtomicBoolean stopping) implements AutoCloseable {
+    @Override
+    public void close() {
+      stopping.set(true);
+      operator.close();
+      health.close();
+      client.close();
+    }
+  }
+
+  /**
+   * A replica that loses its Lease must stop reconciling at once: it halts (and is restarted by its
+   * Deployment). Not while shutting down, when giving up the Lease is expected.
+   */
+  private LeaderElectionConfiguration leaderElection(AtomicBoolean stopping) {
+    return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("chainer-operator-lock")
+        .withLeaseNamespace(leaseNamespace)
+        .withExitOnStopLeading(false)
+        .withLeaderCallbacks(new LeaderCallbacks(() -> { }, () -> {
+          if (!stopping.get()) {
+            System.err.println("chainer-operator: lost the leader Lease; exiting");
+            Runtime.getRuntime().halt(1);
+          }
+        }, leader -> { }))
+        .build();
+  }
+
+  Running start(KubernetesClient client) throws java.io.IOException {
+    OperatorConfig operatorConfig = config == null ? OperatorConfig.defaults() : OperatorConfig.load(config);
+    Set<String> watched = namespaces == null ? Set.of() : Arrays.stream(namespaces).map(String::trim)
+        .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    AtomicBoolean stopping = new AtomicBoolean();
+    LeaderElectionConfiguration election = leaderElection ? leaderElection(stopping) : null;
+    ChainerOperator operator = ChainerOperator.create(client, operatorConfig, Clock.systemUTC(),
+        new ChainerOperator.Settings(watched, election, threads, ChainerOperator.DEFAULT_RESYNC));
+    HealthServer health = HealthServer.start(port, () -> true, operator::isStarted,
+        () -> operator.metrics().prometheus());
+    operator.start();
+    return new Running(operator, health, client, watched, stopping);
+  }
+}

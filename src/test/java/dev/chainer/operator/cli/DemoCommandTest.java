@@ -1,0 +1,45 @@
+package dev.chainer.operator.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class DemoCommandTest {
+  private static String[] run(DemoCommand demo) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = demo.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+        StandardCharsets.UTF_8));
+    return new String[] {Integer.toString(code), out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8)};
+  }
+
+  @Test
+  void runsTheBundledMnistJobToCompletionAndPrintsTheTimeline() {
+    DemoCommand demo = new DemoCommand();
+    demo.timeoutSeconds = 60;
+    String[] r = run(demo);
+    assertEquals("0", r[0], r[1] + r[2]);
+    String timeline = r[1];
+    for (String expected : new String[] {"submitted ChainerJob default/mnist-2x4-gpu",
+        "created  Service mnist-2x4-gpu-worker", "created  StatefulSet mnist-2x4-gpu-worker",
+        "created  Pod mnist-2x4-gpu-launcher", "phase    Running", "phase    Completed", "job Completed: exit code 0"}) {
+      assertTrue(timeline.contains(expected), "missing '" + expected + "' in\n" + timeline);
+    }
+  }
+
+  @Test
+  void anInvalidJobEndsTheDemoWithItsMessages() {
+    DemoCommand demo = new DemoCommand();
+    demo.file = Path.of("src/test/resources/invalid-job.yaml");
+    demo.timeoutSeconds = 30;
+    String[] r = run(demo);
+    assertEquals("1", r[0]);
+    assertTrue(r[2].contains("Failed (spec.useDocker: must be true"), r[2]);
+  }
+}

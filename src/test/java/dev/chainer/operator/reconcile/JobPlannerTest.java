@@ -1,0 +1,138 @@
+package dev.chainer.operator.reconcile;
+
+import static dev.chainer.operator.testing.TestJobs.mpi;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.ChainerJobStatus;
+import dev.chainer.operator.api.EffectiveSpec;
+import dev.chainer.operator.api.JobPhase;
+import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.render.DesiredObjects;
+import dev.chainer.operator.render.JobNames;
+import dev.chainer.operator.render.JobRenderer;
+import dev.chainer.operator.status.Observed;
+import dev.chainer.operator.testing.Rendered;
+import dev.chainer.operator.validation.SpecValidator;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The lifecycle decisions as a pure function: no cluster, no clock. */
+class JobPlannerTest {
+  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private static final OperatorConfig CONFIG = OperatorConfig.defaults();
+
+  private static Plan plan(ChainerJob job, Observed observed, Instant now) {
+    job.getMetadata().setGeneration(1L);
+    return JobPlanner.plan(job, EffectiveSpec.of(job.getSpec(), CONFIG), SpecValidator.validate(job, CONFIG),
+        observed, now, new JobNames("train", "team-a", "cluster.local"), false);
+  }
+
+  private static Pod withPhase(Pod pod, String phase, boolean ready) {
+    return new PodBuilder(pod).withNewStatus().withPhase(phase)
+        .addNewCondition().withType("PodScheduled").withStatus("True").endCondition()
+        .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
+        .endStatus().build();
+  }
+
+  private static List<Pod> workers(DesiredObjects objects, boolean ready) {
+    var template = objects.workers().orElseThrow().getSpec().getTemplate();
+    return List.of(0, 1).stream().map(i -> withPhase(new PodBuilder().withMetadata(template.getMetadata())
+        .editMetadata().withName("train-worker-" + i).endMetadata().withSpec(template.getSpec()).build(),
+        "Running", ready)).toList();
+  }
+
+  private static Observed running(ChainerJob job, boolean workersReady, Optional<String> launcherPhase) {
+    DesiredObjects objects = JobRenderer.render(job, CONFIG, Rendered.KEYS, null, 0);
+    List<Pod> launchers = launcherPhase.map(p -> List.of(withPhase(objects.launcher(), p, false))).orElse(List.of());
+    return new Observed(objects.workers(), workers(objects, workersReady), launchers, true, true, true, false);
+  }
+
+  private static ChainerJob started(ChainerJob job, Instant start) {
+    ChainerJobStatus status = new ChainerJobStatus();
+    status.setPhase(JobPhase.Running);
+    status.setStartTime(start.toString());
+    job.setStatus(status);
+    return job;
+  }
+
+  @Test
+  void aNewJobGetsItsInfrastructureAndWorkersButNoLauncherYet() {
+    Plan p = plan(mpi(""), Observed.nothing(), T0);
+    assertTrue(p.createInfrastructure());
+    assertTrue(p.createWorkers());
+    assertFalse(p.createLauncher());
+    assertEquals(JobPhase.Queued, p.status().getPhase());
+    assertEquals(T0.toString(), p.status().getStartTime());
+    assertEquals("Started", p.events().get(0).reason());
+  }
+
+  @Test
+  void theLauncherIsCreatedWhenEveryWorkerIsReady() {
+    ChainerJob job = mpi("");
+    assertFalse(plan(job, running(job, false, Optional.empty()), T0).createLauncher());
+    Plan p = plan(job, running(job, true, Optional.empty()), T0);
+    assertTrue(p.createLauncher());
+    assertEquals(JobPhase.Starting, p.status().getPhase());
+    assertEquals("2/2", p.status().getReady());
+  }
+
+  @Test
+  void aDeadlineAheadAsksForAReconcileAtThatMoment() {
+    ChainerJob job = started(mpi("maxRunDurationSeconds: 600"), T0);
+    Plan p = plan(job, running(job, true, Optional.of("Running")), T0.plusSeconds(100));
+    assertEquals(Optional.of(Duration.ofSeconds(500)), p.requeueAfter());
+    assertEquals(JobPhase.Running, p.status().getPhase());
+  }
+
+  @Test
+  void aPassedDeadlineFailsTheJobAndRemovesItsPods() {
+    ChainerJob job = started(mpi("maxRunDurationSeconds: 600"), T0);
+    Plan p = plan(job, running(job, true, Optional.of("Running")), T0.plusSeconds(600));
+    assertEquals(JobPhase.Failed, p.status().getPhase());
+    assertEquals("DeadlineExceeded", p.status().getReason());
+    assertTrue(p.deleteLauncher());
+    assertTrue(p.deleteWorkers());
+    assertEquals(T0.plusSeconds(600).toString(), p.status().getCompletionTime());
+  }
+
+  @Test
+  void ttlCountsFromCompletion() {
+    ChainerJob job = mpi("runPolicy:\n  ttlSecondsAfterFinished: 60\n  cleanPodPolicy: None");
+    ChainerJobStatus status = new ChainerJobStatus();
+    status.setPhase(JobPhase.Completed);
+    status.setCompletionTime(T0.toString());
+    job.setStatus(status);
+    Plan early = plan(job, Observed.nothing(), T0.plusSeconds(45));
+    assertEquals(Optional.of(Duration.ofSeconds(15)), early.requeueAfter());
+    assertFalse(early.deleteJob());
+    assertTrue(plan(job, Observed.nothing(), T0.plusSeconds(60)).deleteJob());
+  }
+
+  @Test
+  void aLauncherFailureWithinTheBackoffLimitRestartsWithAFreshAttempt() {
+    ChainerJob job = started(mpi("runPolicy:\n  backoffLimit: 3"), T0);
+    Plan p = plan(job, running(job, true, Optional.of("Failed")), T0.plusSeconds(5));
+    assertEquals(1, p.status().getRestartCount());
+    assertEquals("Restarting", p.status().getReason());
+    assertTrue(p.deleteWorkers());
+    assertEquals("Restarting", p.events().get(0).reason());
+  }
+
+  @Test
+  void aSecondLookAtAnUnchangedJobDecidesNothing() {
+    ChainerJob job = mpi("");
+    Observed world = running(job, true, Optional.of("Running"));
+    Plan first = plan(job, world, T0);
+    job.setStatus(first.status());
+    Plan second = plan(job, world, T0.plusSeconds(30));
+    assertTrue(second.writesNothing(job.getStatus()), () -> "second plan: " + second.status());
+  }
+}
