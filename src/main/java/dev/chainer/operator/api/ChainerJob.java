@@ -27,8 +27,36 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ValidationRule(value = "self.metadata.name.size() <= 45 && self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
     message = "metadata.name must be a DNS label of at most 45 characters starting with a letter: it names the "
         + "job's Service, StatefulSet and pods")
+// Once a run has started, the fields that shape it are frozen (runPolicy stays editable). Only scalar
+// and small fields are compared, to keep the rule's estimated cost far below the API server's limit;
+// the operator ignores edits of the others itself (see RunSpec).
+@ValidationRule(value = ChainerJob.FROZEN_ONCE_STARTED,
+    message = "the job has started: only spec.runPolicy can change; delete and re-create the job to change "
+        + "anything else")
 public class ChainerJob extends CustomResource<ChainerJobSpec, ChainerJobStatus> implements Namespaced {
   public static final String GROUP = "chainer.dev";
   public static final String VERSION = "v1";
   public static final String API_VERSION = GROUP + "/" + VERSION;
+
+  /** CEL: true while the job has not started, or when none of the run-shaping fields changed. */
+  static final String FROZEN_ONCE_STARTED = "!has(oldSelf.status) || !has(oldSelf.status.startTime) || ("
+      + "(has(self.spec.sourceDirectory) == has(oldSelf.spec.sourceDirectory) && (!has(self.spec.sourceDirectory) || self.spec.sourceDirectory == oldSelf.spec.sourceDirectory))"
+      + " && (has(self.spec.entryScript) == has(oldSelf.spec.entryScript) && (!has(self.spec.entryScript) || self.spec.entryScript == oldSelf.spec.entryScript))"
+      + " && (has(self.spec.nodeCount) == has(oldSelf.spec.nodeCount) && (!has(self.spec.nodeCount) || self.spec.nodeCount == oldSelf.spec.nodeCount))"
+      + " && (has(self.spec.processCountPerNode) == has(oldSelf.spec.processCountPerNode) && (!has(self.spec.processCountPerNode) || self.spec.processCountPerNode == oldSelf.spec.processCountPerNode))"
+      + " && (has(self.spec.distributedBackend) == has(oldSelf.spec.distributedBackend) && (!has(self.spec.distributedBackend) || self.spec.distributedBackend == oldSelf.spec.distributedBackend))"
+      + " && (has(self.spec.distributedTraining) == has(oldSelf.spec.distributedTraining) && (!has(self.spec.distributedTraining) || self.spec.distributedTraining == oldSelf.spec.distributedTraining))"
+      + " && (has(self.spec.useGpu) == has(oldSelf.spec.useGpu) && (!has(self.spec.useGpu) || self.spec.useGpu == oldSelf.spec.useGpu))"
+      + " && (has(self.spec.customDockerImage) == has(oldSelf.spec.customDockerImage) && (!has(self.spec.customDockerImage) || self.spec.customDockerImage == oldSelf.spec.customDockerImage))"
+      + " && (has(self.spec.customDockerBaseImage) == has(oldSelf.spec.customDockerBaseImage) && (!has(self.spec.customDockerBaseImage) || self.spec.customDockerBaseImage == oldSelf.spec.customDockerBaseImage))"
+      + " && (has(self.spec.userManaged) == has(oldSelf.spec.userManaged) && (!has(self.spec.userManaged) || self.spec.userManaged == oldSelf.spec.userManaged))"
+      + " && (has(self.spec.shmSize) == has(oldSelf.spec.shmSize) && (!has(self.spec.shmSize) || self.spec.shmSize == oldSelf.spec.shmSize))"
+      + " && (has(self.spec.frameworkVersion) == has(oldSelf.spec.frameworkVersion) && (!has(self.spec.frameworkVersion) || self.spec.frameworkVersion == oldSelf.spec.frameworkVersion))"
+      + " && (has(self.spec.maxRunDurationSeconds) == has(oldSelf.spec.maxRunDurationSeconds) && (!has(self.spec.maxRunDurationSeconds) || self.spec.maxRunDurationSeconds == oldSelf.spec.maxRunDurationSeconds))"
+      + " && (has(self.spec.computeTarget) == has(oldSelf.spec.computeTarget) && (!has(self.spec.computeTarget) || self.spec.computeTarget == oldSelf.spec.computeTarget))"
+      + " && (has(self.spec.vmSize) == has(oldSelf.spec.vmSize) && (!has(self.spec.vmSize) || self.spec.vmSize == oldSelf.spec.vmSize))"
+      + " && (has(self.spec.vmPriority) == has(oldSelf.spec.vmPriority) && (!has(self.spec.vmPriority) || self.spec.vmPriority == oldSelf.spec.vmPriority))"
+      + " && (has(self.spec.condaDependenciesFile) == has(oldSelf.spec.condaDependenciesFile) && (!has(self.spec.condaDependenciesFile) || self.spec.condaDependenciesFile == oldSelf.spec.condaDependenciesFile))"
+      + " && (has(self.spec.pipRequirementsFile) == has(oldSelf.spec.pipRequirementsFile) && (!has(self.spec.pipRequirementsFile) || self.spec.pipRequirementsFile == oldSelf.spec.pipRequirementsFile))"
+      + ")";
 }

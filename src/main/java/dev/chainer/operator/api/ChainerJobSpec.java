@@ -109,6 +109,7 @@ public class ChainerJobSpec {
   @JsonPropertyDescription("MPI processes per worker pod (process_count_per_node); default 1.")
   private Integer processCountPerNode;
 
+  @Size(max = 8)
   @Pattern("^[mM][pP][iI]$")
   @JsonPropertyDescription("Deprecated (distributed_backend): only 'mpi'. Use distributedTraining.")
   private String distributedBackend;
@@ -126,9 +127,11 @@ public class ChainerJobSpec {
   @JsonPropertyDescription("Must be true (use_docker); Kubernetes always runs containers. Default true.")
   private Boolean useDocker;
 
+  @Size(max = 1024)
   @JsonPropertyDescription("Deprecated alias of customDockerImage (custom_docker_base_image).")
   private String customDockerBaseImage;
 
+  @Size(max = 1024)
   @JsonPropertyDescription("Image for launcher and workers (custom_docker_image); default: the operator's image "
       + "for frameworkVersion and useGpu. See the README for what an image must contain.")
   private String customDockerImage;
@@ -172,6 +175,7 @@ public class ChainerJobSpec {
       + "AZUREML_DATAREFERENCE_<name>.")
   private List<DataReference> inputs;
 
+  @Size(max = 32)
   @Pattern(Quantities.PATTERN)
   @JsonPropertyDescription("Size of /dev/shm (shm_size), a memory-backed volume on every training pod; a "
       + "Kubernetes quantity, default 2Gi. NCCL needs it.")

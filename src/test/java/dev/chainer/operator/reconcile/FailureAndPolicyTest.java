@@ -11,30 +11,17 @@ import dev.chainer.operator.api.ChainerJobStatus;
 import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.api.RunPolicy;
 import dev.chainer.operator.testing.OperatorHarness;
+import dev.chainer.operator.testing.WithOperator;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Deadlines, worker failures and restarts, clean-up, TTL, suspension and cancellation. */
-class FailureAndPolicyTest {
-  private OperatorHarness h;
-
-  @BeforeEach
-  void start() {
-    h = new OperatorHarness();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
-
+class FailureAndPolicyTest extends WithOperator {
   private Pod worker(int i) {
     return h.client.pods().inNamespace("team-a").withName("train-worker-" + i).get();
   }

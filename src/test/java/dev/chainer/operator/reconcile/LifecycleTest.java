@@ -13,27 +13,14 @@ import dev.chainer.operator.api.ChainerJobStatus;
 import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.testing.OperatorHarness;
 import dev.chainer.operator.testing.PhaseRecorder;
+import dev.chainer.operator.testing.WithOperator;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The operator drives jobs through their life against the in-process API server. */
-class LifecycleTest {
-  private OperatorHarness h;
-
-  @BeforeEach
-  void start() {
-    h = new OperatorHarness();
-  }
-
-  @AfterEach
-  void stop() {
-    h.close();
-  }
-
+class LifecycleTest extends WithOperator {
   private static String condition(ChainerJobStatus s, String type) {
     return s.getConditions().stream().filter(c -> c.getType().equals(type)).map(Condition::getStatus).findFirst()
         .orElse(null);
