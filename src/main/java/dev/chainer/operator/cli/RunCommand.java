@@ -63,7 +63,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** A started operator with its health server; closing it stops both and the client. */
-  record Running(ChainerOperator operator, HealthServer health, KubernetesClient client, Set<String> namespaces,
+  public record Running(ChainerOperator operator, HealthServer health, KubernetesClient client, Set<String> namespaces,
       AtomicBoolean stopping) implements AutoCloseable {
     @Override
     public void close() {
@@ -91,7 +91,7 @@ public final class RunCommand implements Callable<Integer> {
         .build();
   }
 
-  Running start(KubernetesClient client) throws java.io.IOException {
+  public Running start(KubernetesClient client) throws java.io.IOException {
     OperatorConfig operatorConfig = config == null ? OperatorConfig.defaults() : OperatorConfig.load(config);
     Set<String> watched = namespaces == null ? Set.of() : Arrays.stream(namespaces).map(String::trim)
         .filter(s -> !s.isEmpty()).collect(Collectors.toSet());

@@ -1,0 +1,145 @@
+package dev.chainer.operator.helm;
+
+import static dev.chainer.operator.testing.TestJobs.job;
+import static dev.chainer.operator.testing.TestJobs.mpi;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.JobPhase;
+import dev.chainer.operator.demo.LocalApiServer;
+import dev.chainer.operator.demo.SimulatedKubelet;
+import dev.chainer.operator.testing.OperatorHarness;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import dev.chainer.operator.cli.RunCommand;
+import picocli.CommandLine;
+
+/**
+ * The chart grants exactly what the operator uses. The operator runs every kind of API call it makes
+ * (creation of each owned kind, deletion of launcher, workers and job, the registry password, events,
+ * status, informers, leader election) against the in-process API server; its requests, told apart by
+ * their User-Agent, give the set of (group, resource, verb) it needs.
+ */
+class RbacTest {
+  private static final String AGENT = "chainer-operator-under-test";
+
+  @Test
+  void chartGrantsExactlyWhatTheOperatorUses() throws Exception {
+    Set<String> used = usedPermissions();
+    // Never called, but the Java Operator SDK refuses to start leader election without it.
+    used.add("coordination.k8s.io leases update");
+    List<HasMetadata> chart = Chart.objects(Map.of());
+    Set<String> granted = new TreeSet<>();
+    Chart.ofKind(chart, ClusterRole.class).forEach(r -> expand(r.getRules(), granted));
+    Chart.ofKind(chart, Role.class).forEach(r -> expand(r.getRules(), granted));
+    assertEquals(used, granted);
+  }
+
+  @Test
+  void namespacedChartGrantsTheSameInEachNamespace() {
+    List<HasMetadata> chart = Chart.objects("watchNamespaces: [team-a]\n");
+    Set<String> cluster = new TreeSet<>();
+    Chart.ofKind(Chart.objects(Map.of()), ClusterRole.class).forEach(r -> expand(r.getRules(), cluster));
+    Set<String> namespaced = new TreeSet<>();
+    Chart.ofKind(chart, Role.class).stream().filter(r -> r.getMetadata().getNamespace().equals("team-a"))
+        .forEach(r -> expand(r.getRules(), namespaced));
+    assertEquals(cluster, namespaced);
+  }
+
+  private static void expand(List<PolicyRule> rules, Set<String> into) {
+    for (PolicyRule rule : rules) {
+      for (String group : rule.getApiGroups()) {
+        for (String resource : rule.getResources()) {
+          for (String verb : rule.getVerbs()) {
+            into.add(group + " " + resource + " " + verb);
+          }
+        }
+      }
+    }
+  }
+
+  private static Set<String> usedPermissions() throws Exception {
+    try (LocalApiServer api = LocalApiServer.start();
+        SimulatedKubelet kubelet = new SimulatedKubelet(api.client()).launcherRunTime(Duration.ofSeconds(3)).start()) {
+      KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(
+          api.client().getConfiguration()).withUserAgent(AGENT).build()).build();
+      RunCommand run = new RunCommand();
+      new CommandLine(run).parseArgs("--port", "0", "--lease-namespace", "ops");
+      try (var running = run.start(operatorClient)) {
+        exerciseEveryCall(api.client());
+      }
+      Set<String> used = new TreeSet<>();
+      RecordedRequest r;
+      while ((r = api.server().takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+        if (AGENT.equals(r.getHeader("User-Agent"))) {
+          permission(r.getMethod(), r.getPath()).ifPresent(used::add);
+        }
+      }
+      return used;
+    }
+  }
+
+  private static void exerciseEveryCall(KubernetesClient client) {
+    client.secrets().inNamespace("team-a").resource(new SecretBuilder().withNewMetadata().withName("regcred")
+        .endMetadata().addToStringData("password", "pw").build()).create();
+    ChainerJob withRegistry = client.resource(mpi("imageRegistryDetails:\n  address: r.io\n  username: u\n"
+        + "  passwordSecretRef:\n    name: regcred\nrunPolicy:\n  ttlSecondsAfterFinished: 0")).create();
+    ChainerJob deadline = client.resource(job("slow", "sourceDirectory: /a\nentryScript: t.py\n"
+        + "frameworkVersion: \"7.0.0\"\nmaxRunDurationSeconds: 1")).create();
+    OperatorHarness.await(() -> client.resource(withRegistry).get() == null, gone -> gone, "TTL deletion");
+    OperatorHarness.await(() -> client.resource(deadline).get().getStatus(),
+        s -> s.getPhase() == JobPhase.Failed, "deadline");
+  }
+
+  /** "group resource verb" of an API request, as RBAC names it. */
+  static java.util.Optional<String> permission(String method, String pathAndQuery) {
+    String path = pathAndQuery.split("\\?")[0];
+    boolean watch = pathAndQuery.contains("watch=true");
+    String[] p = path.substring(1).split("/");
+    int i;
+    String group;
+    if (p[0].equals("api")) {
+      group = "";
+      i = 2;
+    } else if (p[0].equals("apis") && p.length > 3) {
+      group = p[1];
+      i = 3;
+    } else {
+      return java.util.Optional.empty();
+    }
+    if (p.length > i + 1 && p[i].equals("namespaces")) {
+      i += 2;
+    }
+    String resource = p[i];
+    boolean named = p.length > i + 1;
+    if (p.length > i + 2) {
+      resource += "/" + p[i + 2];
+    }
+    if (group.equals("authorization.k8s.io")) {
+      return java.util.Optional.empty(); // self-reviews are allowed to every authenticated user
+    }
+    String verb = switch (method) {
+      case "GET" -> watch ? "watch" : named ? "get" : "list";
+      case "POST" -> "create";
+      case "PUT" -> "update";
+      case "PATCH" -> "patch";
+      case "DELETE" -> named ? "delete" : "deletecollection";
+      default -> method.toLowerCase();
+    };
+    return java.util.Optional.of(group + " " + resource + " " + verb);
+  }
+}
