@@ -77,7 +77,7 @@ public final class MpiCommand {
       case MPICH -> {
         env.put("HYDRA_HOST_FILE", Paths.HOSTFILE);
         env.put("HYDRA_LAUNCHER", "ssh");
-        env.put("HYDRA_LAUNCH_EXTRA_ARGS", SSH_ARGS);
+        env.put("HYDRA_LAUNCHER_EXTRA_ARGS", SSH_ARGS);
       }
     }
     List<EnvVar> vars = new ArrayList<>();

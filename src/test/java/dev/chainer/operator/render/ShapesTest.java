@@ -114,7 +114,7 @@ class ShapesTest {
     assertEquals(List.of("mpirun", "-n", "2", "-ppn", "1", "-f", "/etc/chainer/mpi/hostfile"), program.subList(0, 7));
     assertEquals("train-worker-1.train-worker.team-a.svc.cluster.local:1",
         r.objects().mpiConfigMap().orElseThrow().getData().get("hostfile").lines().skip(1).findFirst().orElseThrow());
-    assertEquals("-F /etc/chainer/mpi/ssh_config", env(r.launcher()).get("HYDRA_LAUNCH_EXTRA_ARGS"));
+    assertEquals("-F /etc/chainer/mpi/ssh_config", env(r.launcher()).get("HYDRA_LAUNCHER_EXTRA_ARGS"));
     assertEquals("ssh", env(r.launcher()).get("HYDRA_LAUNCHER"));
   }
 

@@ -1,0 +1,267 @@
+package dev.chainer.operator.mpi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.MpiImplementation;
+import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.render.DesiredObjects;
+import dev.chainer.operator.render.JobNames;
+import dev.chainer.operator.render.JobRenderer;
+import dev.chainer.operator.render.SshKeyPair;
+import dev.chainer.operator.testing.Rendered;
+import dev.chainer.operator.testing.TestJobs;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The operator's rendered launcher and workers, run through the real programs: OpenSSH servers on the
+ * workers with the rendered keys and configuration, the rendered launcher command (waiting for the
+ * workers, then mpirun of Open MPI or MPICH) in a host of its own, and an MPI Python entry script. Each
+ * worker "pod" is a network namespace named, addressed and resolved as the rendered hostfile says.
+ */
+class MpiRuntimeTest {
+  private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  private static final List<String> PROGRAMS = List.of(TestNetwork.IP, "/usr/sbin/sshd", "/usr/bin/ssh",
+      "/usr/bin/mpirun.openmpi", "/usr/bin/mpirun.mpich", "/usr/bin/python3", "/usr/bin/unshare");
+  private static final AtomicInteger RUNS = new AtomicInteger();
+  private static final String MSG = "it's \"quoted\" $(touch /tmp/pwned) ; rm -rf * `id` $HOME";
+  private static final String WEIRD = "$(hostname) ; echo * 'single' \"double\"";
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void requireTheRealPrograms() throws Exception {
+    List<String> missing = new ArrayList<>();
+    PROGRAMS.stream().filter(p -> !Files.isExecutable(Path.of(p))).forEach(missing::add);
+    if (missing.isEmpty()) {
+      try {
+        TestNetwork.run("/usr/bin/python3", "-c", "import mpi4py");
+        TestNetwork.run(TestNetwork.IP, "netns", "list");
+        if (!TestNetwork.run("/usr/bin/id", "-u").trim().equals("0")) {
+          missing.add("root (network namespaces)");
+        }
+      } catch (IllegalStateException e) {
+        missing.add("python3-mpi4py or ip netns: " + e.getMessage());
+      }
+    }
+    if (!missing.isEmpty()) {
+      String why = "MPI runtime test needs " + missing + " (Debian: openmpi-bin mpich openssh-server "
+          + "openssh-client python3-mpi4py iproute2; .ci/run installs them)";
+      if (System.getenv("CI") != null) {
+        fail(why);
+      }
+      Assumptions.abort(why);
+    }
+  }
+
+  private OperatorConfig config() {
+    OperatorConfig config = OperatorConfig.defaults();
+    config.setPythonCommand("/usr/bin/python3");
+    config.setMpirunCommands(Map.of(MpiImplementation.OpenMPI, "/usr/bin/mpirun.openmpi",
+        MpiImplementation.MPICH, "/usr/bin/mpirun.mpich"));
+    config.setWorkerWaitAttempts(30);
+    return config;
+  }
+
+  private ChainerJob job(String shape, List<String> extraArguments) throws Exception {
+    Files.createDirectories(dir.resolve("src"));
+    Files.createDirectories(dir.resolve("out"));
+    Files.createDirectories(dir.resolve("data"));
+    Files.copy(Path.of("src/test/resources/mpi/probe.py"), dir.resolve("src/probe.py"));
+    List<String> arguments = new ArrayList<>(List.of("a b", "*.py", "$HOME", "`id`"));
+    arguments.addAll(extraArguments);
+    ChainerJob job = TestJobs.job("sourceDirectory: " + dir.resolve("src") + "\nentryScript: probe.py\n"
+        + "frameworkVersion: \"7.0.0\"\nuserManaged: true\n" + shape);
+    job.getSpec().setScriptParams(new LinkedHashMap<>(Map.of(
+        "--msg", Serialization.jsonMapper().valueToTree(MSG),
+        "--epochs", Serialization.jsonMapper().valueToTree(2),
+        "--flag", Serialization.jsonMapper().valueToTree(""))));
+    job.getSpec().setArguments(arguments);
+    job.getSpec().setEnvironmentVariables(Map.of("PROBE_OUT", dir.resolve("out").toString(), "PROBE_WEIRD", WEIRD));
+    job.getSpec().setInputs(List.of(Serialization.unmarshal("{\"name\": \"mnist\", \"pathOnCompute\": \""
+        + dir.resolve("data") + "\", \"dataStore\": {\"persistentVolumeClaim\": \"x\"}}",
+        dev.chainer.operator.api.DataReference.class)));
+    return job;
+  }
+
+  private List<String> expectedArgv(List<String> extra) {
+    List<String> argv = new ArrayList<>(List.of("--epochs", "2", "--flag", "--msg", MSG, "a b", "*.py", "$HOME",
+        "`id`"));
+    argv.addAll(extra);
+    return argv;
+  }
+
+  record Run(int exitCode, String log, List<Map<String, Object>> ranks) {}
+
+  @SuppressWarnings("unchecked")
+  private List<Map<String, Object>> ranks() throws Exception {
+    List<Map<String, Object>> ranks = new ArrayList<>();
+    try (var files = Files.list(dir.resolve("out"))) {
+      for (Path f : files.sorted().toList()) {
+        ranks.add(Serialization.unmarshal(Files.readString(f), Map.class));
+      }
+    }
+    ranks.sort((a, b) -> ((Integer) a.get("rank")).compareTo((Integer) b.get("rank")));
+    return ranks;
+  }
+
+  private Run runMpi(ChainerJob job) throws Exception {
+    DesiredObjects objects = JobRenderer.render(job, config(), SshKeyPair.generate("train"), null, 0);
+    JobNames names = new JobNames("train", "team-a", config().getClusterDomain());
+    String prefix = "chj" + (ProcessHandle.current().pid() % 10000) + RUNS.incrementAndGet();
+    try (TestNetwork net = new TestNetwork(prefix)) {
+      int workers = objects.workers().orElseThrow().getSpec().getReplicas();
+      String launcherNs = net.addHost(0, "10.233.0.10");
+      StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n10.233.0.10 " + names.launcherHostname() + "."
+          + names.serviceDomain() + " " + names.launcherHostname() + "\n");
+      List<String> workerNs = new ArrayList<>();
+      for (int i = 0; i < workers; i++) {
+        workerNs.add(net.addHost(i + 1, "10.233.0." + (11 + i)));
+        hosts.append("10.233.0.").append(11 + i).append(' ').append(names.workerHost(i)).append(' ')
+            .append(names.workerPod(i)).append('\n');
+      }
+      PodSpec workerPod = objects.workers().get().getSpec().getTemplate().getSpec();
+      for (int i = 0; i < workers; i++) {
+        prepareHost(net, workerNs.get(i), names.workerPod(i), hosts.toString(), workerPod, objects);
+        net.start(workerNs.get(i), names.workerPod(i), environment(workerPod.getContainers().get(0)),
+            Rendered.argv(workerPod.getContainers().get(0)), dir.resolve("worker-" + i + ".log"));
+      }
+      PodSpec launcherPod = objects.launcher().getSpec();
+      prepareHost(net, launcherNs, names.launcherHostname(), hosts.toString(), launcherPod, objects);
+      Path log = dir.resolve("launcher.log");
+      Process launcher = net.start(launcherNs, names.launcherHostname(),
+          environment(launcherPod.getContainers().get(0)), Rendered.argv(launcherPod.getContainers().get(0)), log);
+      if (!launcher.waitFor(180, TimeUnit.SECONDS)) {
+        fail("the launcher did not finish in 180 s:\n" + Files.readString(log) + workerLogs(workers));
+      }
+      return new Run(launcher.exitValue(), Files.readString(log) + workerLogs(workers), ranks());
+    }
+  }
+
+  private String workerLogs(int workers) throws Exception {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < workers; i++) {
+      out.append("\n--- worker ").append(i).append(":\n").append(Files.readString(dir.resolve("worker-" + i + ".log")));
+    }
+    return out.toString();
+  }
+
+  /** The pod's host name and name resolution, and its mounted Secret and ConfigMap at their mount paths. */
+  private static void prepareHost(TestNetwork net, String ns, String hostname, String hosts, PodSpec pod,
+      DesiredObjects objects) throws Exception {
+    net.writeEtc(ns, "hosts", hosts, "rw-r--r--");
+    net.writeEtc(ns, "hostname", hostname + "\n", "rw-r--r--");
+    Container c = pod.getContainers().get(0);
+    for (VolumeMount mount : c.getVolumeMounts()) {
+      Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
+          .orElseThrow();
+      Map<String, String> files;
+      String mode;
+      if (volume.getSecret() != null) {
+        files = objects.sshSecret().orElseThrow().getStringData();
+        mode = Integer.toOctalString(volume.getSecret().getDefaultMode()).equals("400") ? "r--------" : "rw-------";
+      } else if (volume.getConfigMap() != null) {
+        files = objects.mpiConfigMap().orElseThrow().getData();
+        mode = "rw-r--r--";
+      } else {
+        continue;
+      }
+      assertTrue(mount.getMountPath().startsWith("/etc/"), mount.getMountPath());
+      for (var file : files.entrySet()) {
+        net.writeEtc(ns, mount.getMountPath().substring(5) + "/" + file.getKey(), file.getValue(), mode);
+      }
+    }
+  }
+
+  /** The container's environment as the process gets it: the rendered env after the kubelet, on the image's. */
+  private static Map<String, String> environment(Container c) {
+    Map<String, String> env = new HashMap<>(Rendered.env(c));
+    env.put("PATH", PATH);
+    env.put("HOME", "/root");
+    return env;
+  }
+
+  private static void assertRanks(Run run, int size, List<String> argv, Path data) {
+    assertEquals(size, run.ranks().size(), run.log());
+    Map<String, Integer> perHost = new TreeMap<>();
+    for (Map<String, Object> rank : run.ranks()) {
+      assertEquals(size, rank.get("size"), run.log());
+      assertEquals(size * (size - 1) / 2, rank.get("allreduce"), "allreduce over all ranks");
+      assertEquals(argv, rank.get("argv"), "arguments verbatim");
+      Map<?, ?> env = (Map<?, ?>) rank.get("env");
+      assertEquals(WEIRD, env.get("PROBE_WEIRD"), "environment variables verbatim on every rank");
+      assertEquals(data.toString(), env.get("AZUREML_DATAREFERENCE_mnist"));
+      assertEquals("train", env.get("AZUREML_RUN_ID"));
+      perHost.merge((String) rank.get("host"), 1, Integer::sum);
+    }
+    if (size > 1) {
+      assertEquals(Map.of("train-worker-0", 2, "train-worker-1", 2), perHost, "ranks spread as the hostfile says");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = MpiImplementation.class, names = {"OpenMPI", "MPICH"})
+  void mpiJobRunsEveryRankWithVerbatimArgumentsAndEnvironment(MpiImplementation impl) throws Exception {
+    ChainerJob job = job("nodeCount: 2\ndistributedTraining:\n  mpi:\n    processCountPerNode: 2\n"
+        + "    implementation: " + impl + "\n", List.of());
+    Run run = runMpi(job);
+    assertEquals(0, run.exitCode(), run.log());
+    assertRanks(run, 4, expectedArgv(List.of()), dir.resolve("data"));
+  }
+
+  @Test
+  void failingScriptIsTheLaunchersExitCode() throws Exception {
+    Run run = runMpi(job("nodeCount: 2\ndistributedTraining:\n  mpi:\n    processCountPerNode: 2\n",
+        List.of("--fail")));
+    assertEquals(3, run.exitCode(), run.log());
+  }
+
+  @Test
+  void singleProcessJobRunsTheScriptDirectly() throws Exception {
+    for (boolean failing : new boolean[] {false, true}) {
+      List<String> extra = failing ? List.of("--fail") : List.of();
+      ChainerJob job = job("", extra);
+      Container launcher = JobRenderer.render(job, config(), null, null, 0).launcher().getSpec().getContainers().get(0);
+      ProcessBuilder pb = new ProcessBuilder(Rendered.argv(launcher)).directory(Path.of(launcher.getWorkingDir())
+          .toFile()).redirectErrorStream(true);
+      pb.environment().clear();
+      pb.environment().putAll(environment(launcher));
+      Process p = pb.start();
+      String log = new String(p.getInputStream().readAllBytes());
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(failing ? 3 : 0, p.exitValue(), log);
+      Run run = new Run(p.exitValue(), log, ranks());
+      assertRanks(run, 1, expectedArgv(extra), dir.resolve("data"));
+      assertEquals(dir.resolve("src").toString(), run.ranks().get(0).get("cwd"));
+      try (var files = Files.list(dir.resolve("out"))) {
+        for (Path f : files.toList()) {
+          Files.delete(f);
+        }
+      }
+      Files.delete(dir.resolve("src/probe.py"));
+    }
+  }
+}
