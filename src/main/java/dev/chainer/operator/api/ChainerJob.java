@@ -20,6 +20,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("chj")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.ready", getDescription = "Ready workers / workers")
+@AdditionalPrinterColumn(name = "Progress", jsonPath = ".status.progress.percent",
+    type = AdditionalPrinterColumn.Type.INTEGER, getDescription = "Percent of training done")
+@AdditionalPrinterColumn(name = "Epoch", jsonPath = ".status.progress.epoch", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Restarts", jsonPath = ".status.restartCount", type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 // Worker pods are named <job>-worker-<n>; a StatefulSet name must leave room for its 11-character

@@ -47,6 +47,10 @@ public class ChainerJobStatus {
   @JsonPropertyDescription("How many times the whole job was restarted after a failure.")
   private Integer restartCount;
 
+  @JsonPropertyDescription("Training progress read from the launcher's output: epoch, iteration, percent, "
+      + "metrics, elapsed time and estimated time remaining.")
+  private TrainingProgress progress;
+
   public JobPhase getPhase() { return phase; }
   public void setPhase(JobPhase v) { this.phase = v; }
   public String getReason() { return reason; }
@@ -71,6 +75,8 @@ public class ChainerJobStatus {
   public void setLauncher(LauncherStatus v) { this.launcher = v; }
   public Integer getRestartCount() { return restartCount; }
   public void setRestartCount(Integer v) { this.restartCount = v; }
+  public TrainingProgress getProgress() { return progress; }
+  public void setProgress(TrainingProgress v) { this.progress = v; }
 
   @Override
   public boolean equals(Object o) {
@@ -79,7 +85,8 @@ public class ChainerJobStatus {
         && Objects.equals(observedGeneration, s.observedGeneration) && Objects.equals(startTime, s.startTime)
         && Objects.equals(completionTime, s.completionTime) && Objects.equals(readyWorkers, s.readyWorkers)
         && Objects.equals(totalWorkers, s.totalWorkers) && Objects.equals(ready, s.ready)
-        && Objects.equals(launcher, s.launcher) && Objects.equals(restartCount, s.restartCount);
+        && Objects.equals(launcher, s.launcher) && Objects.equals(restartCount, s.restartCount)
+        && Objects.equals(progress, s.progress);
   }
 
   @Override

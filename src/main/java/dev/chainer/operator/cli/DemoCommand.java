@@ -46,11 +46,13 @@ public final class DemoCommand implements Callable<Integer> {
       err.println("error: " + (file == null ? DEFAULT_JOB : file) + ": " + e.getMessage());
       return 1;
     }
+    OperatorConfig config = OperatorConfig.defaults();
+    config.setProgressIntervalSeconds(1);
     try (LocalApiServer api = LocalApiServer.start();
-        ChainerOperator operator = ChainerOperator.create(api.client(), OperatorConfig.defaults(),
+        ChainerOperator operator = ChainerOperator.create(api.client(), config,
             Clock.systemUTC(), ChainerOperator.Settings.allNamespaces()).start();
         SimulatedKubelet kubelet = new SimulatedKubelet(api.client()).stepDelay(Duration.ofMillis(400))
-            .launcherRunTime(Duration.ofSeconds(2)).start()) {
+            .launcherRunTime(Duration.ofSeconds(5)).launcherOutput(trainerReport(20), api::appendLog).start()) {
       Timeline timeline = new Timeline(api.client(), out);
       String ns = job.getMetadata().getNamespace();
       String name = job.getMetadata().getName();
@@ -84,6 +86,21 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     return status;
+  }
+
+  /** What ChainerMN's MNIST example prints on rank 0: its settings, then a PrintReport row per epoch. */
+  static java.util.List<String> trainerReport(int epochs) {
+    java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(
+        "==========================================", "Num process (COMM_WORLD): 8",
+        "Using pure_nccl communicator", "Num unit: 1000", "Num Minibatch-size: 100", "Num epoch: " + epochs,
+        "==========================================",
+        "epoch       main/loss   validation/main/loss  main/accuracy  validation/main/accuracy  elapsed_time"));
+    for (int e = 1; e <= epochs; e++) {
+      double loss = 0.25 / e;
+      lines.add(String.format(java.util.Locale.ROOT, "%-10d  %-10.6g  %-20.6g  %-13.6g  %-24.6g  %-12.6g", e, loss,
+          loss * 1.1, 1 - loss / 3, 1 - loss / 2.5, 4.2 * e));
+    }
+    return lines;
   }
 
   private static ChainerJob bundledJob() throws JobFiles.InvalidJobFile {

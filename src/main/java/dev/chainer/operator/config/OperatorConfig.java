@@ -37,6 +37,11 @@ public class OperatorConfig {
   private Map<MpiImplementation, String> mpirunCommands = defaultMpirunCommands();
   /** How many times (2 s apart) the launcher tries each worker over SSH before giving up. */
   private int workerWaitAttempts = 150;
+  /** How often a running job's progress is read from its launcher's log (0: never). */
+  private int progressIntervalSeconds = 10;
+  /** How much of the launcher's log is read each time: the last lines, and at most this many bytes. */
+  private int progressLogLines = 200;
+  private int progressLogBytes = 65536;
 
   public static OperatorConfig defaults() {
     return new OperatorConfig();
@@ -101,6 +106,12 @@ public class OperatorConfig {
   public void setGitImage(String v) { this.gitImage = v; }
   public Map<MpiImplementation, String> getMpirunCommands() { return mpirunCommands; }
   public void setMpirunCommands(Map<MpiImplementation, String> v) { this.mpirunCommands.putAll(v); }
+  public int getProgressIntervalSeconds() { return progressIntervalSeconds; }
+  public void setProgressIntervalSeconds(int v) { this.progressIntervalSeconds = v; }
+  public int getProgressLogLines() { return progressLogLines; }
+  public void setProgressLogLines(int v) { this.progressLogLines = v; }
+  public int getProgressLogBytes() { return progressLogBytes; }
+  public void setProgressLogBytes(int v) { this.progressLogBytes = v; }
   public int getWorkerWaitAttempts() { return workerWaitAttempts; }
   public void setWorkerWaitAttempts(int v) { this.workerWaitAttempts = v; }
 }

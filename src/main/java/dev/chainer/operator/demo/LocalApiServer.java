@@ -25,18 +25,54 @@ public final class LocalApiServer implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  private final PodLogs logs;
 
-  private LocalApiServer(KubernetesMockServer server, KubernetesClient client) {
+  private LocalApiServer(KubernetesMockServer server, KubernetesClient client, PodLogs logs) {
     this.server = server;
     this.client = client;
+    this.logs = logs;
+  }
+
+  /** Adds to what a container has printed; served on the pod's log endpoint (the kubelet's job). */
+  public void appendLog(String namespace, String pod, String text) {
+    logs.append(namespace, pod, text);
+  }
+
+  /** The CRUD dispatcher, plus pods' logs, which the mock server does not store. */
+  private static final class PodLogs extends KubernetesMixedDispatcher {
+    private static final java.util.regex.Pattern LOG_PATH =
+        java.util.regex.Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?$");
+    private final java.util.Map<String, StringBuffer> logs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    PodLogs(java.util.Map<io.fabric8.mockwebserver.ServerRequest,
+        java.util.Queue<io.fabric8.mockwebserver.ServerResponse>> responses) {
+      super(responses);
+    }
+
+    void append(String namespace, String pod, String text) {
+      logs.computeIfAbsent(namespace + "/" + pod, k -> new StringBuffer()).append(text);
+    }
+
+    @Override
+    public io.fabric8.mockwebserver.http.MockResponse dispatch(io.fabric8.mockwebserver.http.RecordedRequest request) {
+      java.util.regex.Matcher m = LOG_PATH.matcher(request.getPath());
+      if ("GET".equals(request.getMethod()) && m.matches()) {
+        StringBuffer log = logs.get(m.group(1) + "/" + m.group(2));
+        if (log != null) {
+          return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(200).setBody(log.toString());
+        }
+      }
+      return super.dispatch(request);
+    }
   }
 
   public static LocalApiServer start() {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     var responses = new HashMap<io.fabric8.mockwebserver.ServerRequest,
         java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
+    PodLogs logs = new PodLogs(responses);
     KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
-        new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
+        new MockWebServer(), responses, logs, false);
     server.init();
     // The mock has no authorizer: answer access reviews as for a cluster admin (leader election asks one).
     server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
@@ -47,7 +83,7 @@ public final class LocalApiServer implements AutoCloseable {
     KubernetesClient client = server.createClient();
     // The status subresource behaves like a real one only when the CRD itself exists in the mock.
     client.apiextensions().v1().customResourceDefinitions().resource(crd()).create();
-    return new LocalApiServer(server, client);
+    return new LocalApiServer(server, client, logs);
   }
 
   public static CustomResourceDefinition crd() {

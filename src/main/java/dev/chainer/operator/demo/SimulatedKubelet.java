@@ -47,6 +47,15 @@ public final class SimulatedKubelet implements AutoCloseable {
   private volatile int launcherExitCode = 0;
   private volatile boolean scheduling = true;
   private volatile Consumer<String> log = s -> { };
+  /** What launchers print while they run, spread evenly over their run time, and where it goes. */
+  private volatile List<String> launcherOutput = List.of();
+  private volatile LogSink logSink = (ns, pod, text) -> { };
+  private final Map<String, Integer> linesPrinted = new HashMap<>();
+
+  /** Receives what a container prints. */
+  public interface LogSink {
+    void append(String namespace, String pod, String text);
+  }
 
   public SimulatedKubelet(KubernetesClient client) {
     this.client = client;
@@ -78,6 +87,13 @@ public final class SimulatedKubelet implements AutoCloseable {
   /** false: new pods stay Pending and unscheduled (no node fits). */
   public SimulatedKubelet scheduling(boolean on) {
     this.scheduling = on;
+    return this;
+  }
+
+  /** Lines every launcher prints over the first three quarters of its run, e.g. a Chainer trainer's report. */
+  public SimulatedKubelet launcherOutput(List<String> lines, LogSink sink) {
+    this.launcherOutput = List.copyOf(lines);
+    this.logSink = sink;
     return this;
   }
 
@@ -168,11 +184,28 @@ public final class SimulatedKubelet implements AutoCloseable {
       log.accept("kubelet: pod " + pod.getMetadata().getName() + " is running");
     } else if ("Running".equals(phase) && launcher) {
       Instant started = launcherStarted.computeIfAbsent(key, k -> Instant.now());
+      print(pod, key, Duration.between(started, Instant.now()));
       if (Duration.between(started, Instant.now()).compareTo(launcherRunTime) >= 0) {
         int code = launcherExitCode;
         setStatus(pod, exitedStatus(pod, code));
         log.accept("kubelet: launcher " + pod.getMetadata().getName() + " exited " + code);
       }
+    }
+  }
+
+  private void print(Pod pod, String key, Duration running) {
+    List<String> output = launcherOutput;
+    if (output.isEmpty()) {
+      return;
+    }
+    // Everything is printed by three quarters of the run, as a trainer's last report precedes its exit.
+    double done = Math.min(1.0, running.toMillis() / (0.75 * Math.max(1, launcherRunTime.toMillis())));
+    int due = (int) Math.ceil(done * output.size());
+    int printed = linesPrinted.getOrDefault(key, 0);
+    if (due > printed) {
+      logSink.append(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+          String.join("\n", output.subList(printed, due)) + "\n");
+      linesPrinted.put(key, due);
     }
   }
 

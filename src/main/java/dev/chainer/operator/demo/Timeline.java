@@ -52,6 +52,7 @@ public final class Timeline {
     ChainerJobStatus status = job == null ? null : job.getStatus();
     String line = status == null || status.getPhase() == null ? null : "phase    " + status.getPhase()
         + (status.getReady() == null ? "" : "  workers ready " + status.getReady())
+        + progress(status)
         + (status.getReason() == null ? "" : "  reason " + status.getReason())
         + (status.getMessage() == null ? "" : "  (" + status.getMessage() + ")");
     if (line != null && !Objects.equals(line, lastStatus)) {
@@ -59,6 +60,16 @@ public final class Timeline {
       lastStatus = line;
     }
     return status;
+  }
+
+  private static String progress(ChainerJobStatus status) {
+    var p = status.getProgress();
+    if (p == null) {
+      return "";
+    }
+    String loss = p.getMetrics() == null ? null : p.getMetrics().get("main/loss");
+    return "  epoch " + p.getEpoch() + (p.getTotalEpochs() == null ? "" : "/" + p.getTotalEpochs())
+        + (p.getPercent() == null ? "" : " (" + p.getPercent() + "%)") + (loss == null ? "" : " loss " + loss);
   }
 
   private List<HasMetadata> owned(String namespace) {

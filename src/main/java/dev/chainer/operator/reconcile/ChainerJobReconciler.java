@@ -37,6 +37,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -61,11 +62,13 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
   private final OperatorConfig config;
   private final Clock clock;
   private final OperatorMetrics metrics;
+  private final ProgressReader progress;
 
   public ChainerJobReconciler(OperatorConfig config, Clock clock, OperatorMetrics metrics) {
     this.config = config;
     this.clock = clock;
     this.metrics = metrics;
+    this.progress = new ProgressReader(config);
   }
 
   @Override
@@ -100,9 +103,14 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     List<Problem> problems = SpecValidator.validate(running, config);
     ChainerJobSpec spec = running.getSpec() == null ? new ChainerJobSpec() : running.getSpec();
     Plan plan = JobPlanner.plan(running, EffectiveSpec.of(spec, config), problems, observed, now, names, edited);
+    Optional<Duration> requeue = plan.requeueAfter();
+    if (progress.applies(plan.status())) {
+      progress.update(context.getClient(), running, plan.status(), now);
+      requeue = Optional.of(requeue.filter(d -> d.compareTo(progress.interval()) < 0).orElse(progress.interval()));
+    }
     apply(job, running, plan, observed, context, now);
     UpdateControl<ChainerJob> control = UpdateControl.noUpdate();
-    plan.requeueAfter().ifPresent(d -> control.rescheduleAfter(d.plusMillis(100)));
+    requeue.ifPresent(d -> control.rescheduleAfter(d.plusMillis(100)));
     return control;
   }
 

@@ -328,6 +328,10 @@ public final class JobPlanner {
     next.setPhase(activePhase(launcher));
     if (next.getPhase() == JobPhase.Completed) {
       finish(JobPhase.Completed, "Succeeded", "the launcher exited 0");
+      if (next.getProgress() != null) {
+        next.getProgress().setPercent(100);
+        next.getProgress().setEstimatedSecondsRemaining(0L);
+      }
       plan.event(JobEvent.normal("Completed", "the training script finished successfully"));
     }
   }

@@ -28,7 +28,7 @@ class DemoCommandTest {
     String timeline = r[1];
     for (String expected : new String[] {"submitted ChainerJob default/mnist-2x4-gpu",
         "created  Service mnist-2x4-gpu-worker", "created  StatefulSet mnist-2x4-gpu-worker",
-        "created  Pod mnist-2x4-gpu-launcher", "phase    Running", "phase    Completed", "job Completed: exit code 0"}) {
+        "created  Pod mnist-2x4-gpu-launcher", "phase    Running", "epoch 20/20 (100%)", "phase    Completed", "job Completed: exit code 0"}) {
       assertTrue(timeline.contains(expected), "missing '" + expected + "' in\n" + timeline);
     }
   }
