@@ -1,6 +1,7 @@
 package dev.chainer.operator.cli;
 
 import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.reconcile.ApiRequests;
 import dev.chainer.operator.reconcile.ChainerOperator;
 import dev.chainer.operator.reconcile.HealthServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -51,7 +52,9 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CountDownLatch stopped = new CountDownLatch(1);
-    Running running = start(new KubernetesClientBuilder().build());
+    ApiRequests requests = new ApiRequests();
+    Running running = start(new KubernetesClientBuilder()
+        .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(ApiRequests.NAME, requests)).build(), requests);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       running.close();
       stopped.countDown();
@@ -92,6 +95,11 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   public Running start(KubernetesClient client) throws java.io.IOException {
+    return start(client, new ApiRequests());
+  }
+
+  /** Starts the operator on a client; {@code requests} counts that client's API requests for /metrics. */
+  public Running start(KubernetesClient client, ApiRequests requests) throws java.io.IOException {
     OperatorConfig operatorConfig = config == null ? OperatorConfig.defaults() : OperatorConfig.load(config);
     Set<String> watched = namespaces == null ? Set.of() : Arrays.stream(namespaces).map(String::trim)
         .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
@@ -100,7 +108,7 @@ public final class RunCommand implements Callable<Integer> {
     ChainerOperator operator = ChainerOperator.create(client, operatorConfig, Clock.systemUTC(),
         new ChainerOperator.Settings(watched, election, threads, ChainerOperator.DEFAULT_RESYNC));
     HealthServer health = HealthServer.start(port, () -> true, operator::isStarted,
-        () -> operator.metrics().prometheus());
+        () -> operator.metrics().prometheus() + requests.prometheus());
     operator.start();
     return new Running(operator, health, client, watched, stopping);
   }

@@ -190,9 +190,10 @@ public final class JobPlanner {
   private void active() {
     if (next.getStartTime() == null) {
       next.setStartTime(now.toString());
-      plan.event(JobEvent.normal("Resumed".equals(resumeReason()) ? "Resumed" : "Started",
-          "starting " + (spec.mpi() ? spec.nodeCount() + " worker(s) x " + spec.processCountPerNode()
-              + " process(es)" : "a single process")));
+      // A start is on the status (startTime, phase); only a resume, which a user asked for, gets an Event.
+      if ("Suspended".equals(previous.getReason())) {
+        plan.event(JobEvent.normal("Resumed", "starting again from the beginning"));
+      }
     }
     if (deadlinePassed()) {
       return;
@@ -205,10 +206,6 @@ public final class JobPlanner {
       return;
     }
     progress();
-  }
-
-  private String resumeReason() {
-    return "Suspended".equals(previous.getReason()) ? "Resumed" : "Started";
   }
 
   private boolean deadlinePassed() {
@@ -332,7 +329,6 @@ public final class JobPlanner {
         next.getProgress().setPercent(100);
         next.getProgress().setEstimatedSecondsRemaining(0L);
       }
-      plan.event(JobEvent.normal("Completed", "the training script finished successfully"));
     }
   }
 
