@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "chainer-operator", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Runs distributed Chainer / ChainerMN training jobs (ChainerJob resources) on Kubernetes.",
-    subcommands = {RunCommand.class, DemoCommand.class, RenderCommand.class})
+    subcommands = {RunCommand.class, DemoCommand.class, RenderCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

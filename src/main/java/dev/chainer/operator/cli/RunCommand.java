@@ -46,6 +46,10 @@ public final class RunCommand implements Callable<Integer> {
       description = "Namespace of the leader-election Lease (env POD_NAMESPACE; default ${DEFAULT-VALUE}).")
   String leaseNamespace;
 
+  @Option(names = "--resync-seconds", defaultValue = "600",
+      description = "Reconcile every job at least this often, even when nothing happens (default ${DEFAULT-VALUE}).")
+  long resyncSeconds;
+
   @Option(names = "--threads", defaultValue = "10", description = "Concurrent reconciliations (default ${DEFAULT-VALUE}).")
   int threads;
 
@@ -106,7 +110,7 @@ public final class RunCommand implements Callable<Integer> {
     AtomicBoolean stopping = new AtomicBoolean();
     LeaderElectionConfiguration election = leaderElection ? leaderElection(stopping) : null;
     ChainerOperator operator = ChainerOperator.create(client, operatorConfig, Clock.systemUTC(),
-        new ChainerOperator.Settings(watched, election, threads, ChainerOperator.DEFAULT_RESYNC));
+        new ChainerOperator.Settings(watched, election, threads, java.time.Duration.ofSeconds(resyncSeconds)));
     HealthServer health = HealthServer.start(port, () -> true, operator::isStarted,
         () -> operator.metrics().prometheus() + requests.prometheus());
     operator.start();

@@ -51,6 +51,8 @@ public final class SimulatedKubelet implements AutoCloseable {
   private volatile List<String> launcherOutput = List.of();
   private volatile LogSink logSink = (ns, pod, text) -> { };
   private final Map<String, Integer> linesPrinted = new HashMap<>();
+  /** When each worker pod was made Ready, for measuring how fast the launcher follows. */
+  private final Map<String, Instant> readyAt = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Receives what a container prints. */
   public interface LogSink {
@@ -61,7 +63,14 @@ public final class SimulatedKubelet implements AutoCloseable {
     this.client = client;
   }
 
+  /** Watches instead of lists: with thousands of pods, listing them every tick would swamp the API server. */
+  private io.fabric8.kubernetes.client.informers.SharedIndexInformer<StatefulSet> setInformer;
+  private io.fabric8.kubernetes.client.informers.SharedIndexInformer<Pod> podInformer;
+
   public SimulatedKubelet start() {
+    setInformer = client.apps().statefulSets().inAnyNamespace().withLabel(JobLabels.MANAGED_BY, JobLabels.OPERATOR)
+        .inform();
+    podInformer = client.pods().inAnyNamespace().withLabel(JobLabels.MANAGED_BY, JobLabels.OPERATOR).inform();
     loop.scheduleWithFixedDelay(this::tickSafely, 0, 50, TimeUnit.MILLISECONDS);
     return this;
   }
@@ -76,6 +85,11 @@ public final class SimulatedKubelet implements AutoCloseable {
   public SimulatedKubelet stepDelay(Duration d) {
     this.stepDelay = d;
     return this;
+  }
+
+  /** When the kubelet made a pod Ready ("namespace/name" keys). */
+  public Map<String, Instant> readyTimes() {
+    return readyAt;
   }
 
   /** The exit code of launchers that end from now on. */
@@ -113,14 +127,24 @@ public final class SimulatedKubelet implements AutoCloseable {
   }
 
   void tick() {
-    List<StatefulSet> sets = client.apps().statefulSets().inAnyNamespace()
-        .withLabel(JobLabels.MANAGED_BY, JobLabels.OPERATOR).list().getItems();
-    List<Pod> pods = client.pods().inAnyNamespace().withLabel(JobLabels.MANAGED_BY, JobLabels.OPERATOR)
-        .list().getItems();
+    List<StatefulSet> sets = setInformer.getStore().list();
+    List<Pod> pods = podInformer.getStore().list();
     collectOrphans(sets, pods);
-    sets.forEach(s -> createWorkerPods(s, pods));
+    Set<String> existing = pods.stream().map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName())
+        .collect(Collectors.toSet());
+    for (StatefulSet set : sets) {
+      try {
+        createWorkerPods(set, existing);
+      } catch (KubernetesClientException e) {
+        // Already created (the cache lags behind): nothing to do.
+      }
+    }
     for (Pod pod : pods) {
-      advance(pod);
+      try {
+        advance(pod);
+      } catch (KubernetesClientException e) {
+        // A stale copy (409) or a pod just deleted: the next tick sees it afresh.
+      }
     }
   }
 
@@ -137,13 +161,11 @@ public final class SimulatedKubelet implements AutoCloseable {
     }
   }
 
-  private void createWorkerPods(StatefulSet set, List<Pod> pods) {
+  private void createWorkerPods(StatefulSet set, Set<String> existing) {
     String ns = set.getMetadata().getNamespace();
     for (int i = 0; i < set.getSpec().getReplicas(); i++) {
       String name = set.getMetadata().getName() + "-" + i;
-      boolean exists = pods.stream().anyMatch(p -> p.getMetadata().getName().equals(name)
-          && p.getMetadata().getNamespace().equals(ns));
-      if (!exists) {
+      if (!existing.contains(ns + "/" + name)) {
         client.pods().inNamespace(ns).resource(new PodBuilder()
             .withNewMetadata().withName(name).withNamespace(ns)
             .withLabels(set.getSpec().getTemplate().getMetadata().getLabels())
@@ -180,6 +202,8 @@ public final class SimulatedKubelet implements AutoCloseable {
       setStatus(pod, runningStatus(pod, !launcher));
       if (launcher) {
         launcherStarted.put(key, Instant.now());
+      } else {
+        readyAt.put(key, Instant.now());
       }
       log.accept("kubelet: pod " + pod.getMetadata().getName() + " is running");
     } else if ("Running".equals(phase) && launcher) {
@@ -250,6 +274,10 @@ public final class SimulatedKubelet implements AutoCloseable {
 
   @Override
   public void close() {
+    if (setInformer != null) {
+      setInformer.close();
+      podInformer.close();
+    }
     loop.shutdownNow();
     try {
       loop.awaitTermination(5, TimeUnit.SECONDS);

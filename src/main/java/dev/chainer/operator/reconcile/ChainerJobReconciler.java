@@ -41,6 +41,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -63,6 +64,12 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
   private final Clock clock;
   private final OperatorMetrics metrics;
   private final ProgressReader progress;
+  /**
+   * Objects this operator deleted in the last minute, by uid. Until the informer sees a deletion, a
+   * reconcile still finds the object in its cache; this keeps it from deleting it again. Losing it (a
+   * restart) costs at most one redundant, harmless DELETE.
+   */
+  private final Map<String, Instant> recentlyDeleted = new java.util.concurrent.ConcurrentHashMap<>();
 
   public ChainerJobReconciler(OperatorConfig config, Clock clock, OperatorMetrics metrics) {
     this.config = config;
@@ -159,12 +166,14 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
       create(running, plan, observed, context, attempt);
     }
     JobNames names = new JobNames(job.getMetadata().getName(), ns, config.getClusterDomain());
+    forgetOldDeletions(now);
     if (plan.deleteLauncher()) {
-      delete(() -> client.pods().inNamespace(ns).withName(names.launcherPod(attempt)).delete());
+      deleteOnce(observed.launcher(names.launcherPod(attempt)), now,
+          () -> client.pods().inNamespace(ns).withName(names.launcherPod(attempt)).delete());
     }
     if (plan.deleteWorkers()) {
-      delete(() -> client.apps().statefulSets().inNamespace(ns).withName(names.workerStatefulSet())
-          .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
+      deleteOnce(observed.workers(), now, () -> client.apps().statefulSets().inNamespace(ns)
+          .withName(names.workerStatefulSet()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
     }
     EventRecorder events = new EventRecorder(client);
     plan.events().forEach(e -> events.record(job, e, now));
@@ -223,6 +232,21 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     if (source instanceof InformerEventSource<R, ChainerJob> informer) {
       informer.handleRecentResourceCreate(ResourceID.fromResource(created), created);
     }
+  }
+
+  private void deleteOnce(Optional<? extends HasMetadata> object, Instant now, Runnable deletion) {
+    String uid = object.map(o -> o.getMetadata().getUid()).orElse(null);
+    if (uid != null && recentlyDeleted.containsKey(uid)) {
+      return;
+    }
+    delete(deletion);
+    if (uid != null) {
+      recentlyDeleted.put(uid, now);
+    }
+  }
+
+  private void forgetOldDeletions(Instant now) {
+    recentlyDeleted.values().removeIf(t -> t.isBefore(now.minusSeconds(60)));
   }
 
   private static void delete(Runnable deletion) {

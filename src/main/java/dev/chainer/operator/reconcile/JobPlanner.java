@@ -321,6 +321,11 @@ public final class JobPlanner {
     boolean workersReady = !spec.mpi() || ready() == spec.nodeCount();
     if (launcher.isEmpty() && workersReady) {
       plan.createLauncher(true);
+      // Said now, in the same status write, so that seeing the new pod Pending costs no second write.
+      LauncherStatus pending = new LauncherStatus();
+      pending.setPodName(names.launcherPod(attempt()));
+      pending.setState("Pending");
+      next.setLauncher(pending);
     }
     next.setPhase(activePhase(launcher));
     if (next.getPhase() == JobPhase.Completed) {

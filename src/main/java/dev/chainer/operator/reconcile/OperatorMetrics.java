@@ -62,6 +62,10 @@ public final class OperatorMetrics implements Metrics {
     counter(out, "chainer_operator_reconciliation_retries_total", "Reconciliations that were retries.",
         retries.get());
     counter(out, "chainer_operator_reconciliation_failures_total", "Reconciliations that threw.", failures.get());
+    out.append("# HELP chainer_operator_jvm_heap_used_bytes Heap in use (after the last GC, call GC first).\n")
+        .append("# TYPE chainer_operator_jvm_heap_used_bytes gauge\n")
+        .append("chainer_operator_jvm_heap_used_bytes ")
+        .append(java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()).append('\n');
     out.append("# HELP chainer_operator_reconciliations_running Reconciliations in progress.\n")
         .append("# TYPE chainer_operator_reconciliations_running gauge\n")
         .append("chainer_operator_reconciliations_running ").append(running.get()).append('\n');
