@@ -127,6 +127,20 @@ class JobPlannerTest {
   }
 
   @Test
+  void anImagePullErrorIsOnTheStatusWhileTheJobWaits() {
+    ChainerJob job = mpi("");
+    DesiredObjects objects = JobRenderer.render(job, CONFIG, Rendered.KEYS, null, 0);
+    List<Pod> pods = workers(objects, false).stream().map(p -> new PodBuilder(p).editStatus().withPhase("Pending")
+        .addNewContainerStatus().withName("worker").withNewState().withNewWaiting().withReason("ImagePullBackOff")
+        .withMessage("Back-off pulling image \"chainer-operator/chainermn:7.0.0-cpu\"").endWaiting().endState()
+        .endContainerStatus().endStatus().build()).toList();
+    Plan p = plan(job, new Observed(objects.workers(), pods, List.of(), true, true, true, false), T0);
+    assertTrue(p.status().getMessage().contains("train-worker-0: ImagePullBackOff: Back-off pulling image"),
+        p.status().getMessage());
+    assertFalse(p.createLauncher());
+  }
+
+  @Test
   void aSecondLookAtAnUnchangedJobDecidesNothing() {
     ChainerJob job = mpi("");
     Observed world = running(job, true, Optional.of("Running"));
