@@ -214,11 +214,13 @@ public final class Benchmark {
   private static void awaitCount(Options o, java.util.function.IntSupplier count, java.util.function.IntPredicate done,
       String what) throws Exception {
     Instant deadline = Instant.now().plus(o.timeout());
+    // Listing every job is itself load on the API server: poll less often the more jobs there are.
+    long pause = Math.max(50, o.jobs() / 2);
     while (!done.test(count.getAsInt())) {
       if (Instant.now().isAfter(deadline)) {
         throw new IllegalStateException("benchmark timed out waiting for " + what);
       }
-      Thread.sleep(50);
+      Thread.sleep(pause);
     }
   }
 

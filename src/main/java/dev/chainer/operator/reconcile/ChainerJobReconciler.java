@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -80,15 +81,29 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
 
   @Override
   public List<EventSource<?, ChainerJob>> prepareEventSources(EventSourceContext<ChainerJob> context) {
-    return List.of(informer(Pod.class, context), informer(StatefulSet.class, context),
-        informer(Service.class, context), informer(ConfigMap.class, context), informer(Secret.class, context));
+    String[] existence = {"metadata.labels", "metadata.uid"};
+    String[] started = {"metadata.labels", "metadata.uid", "metadata.annotations"};
+    return List.of(
+        informer(Pod.class, context, "metadata.labels", "metadata.uid", "metadata.annotations",
+            "metadata.deletionTimestamp", "status"),
+        informer(StatefulSet.class, context, started),
+        informer(Service.class, context, existence),
+        informer(ConfigMap.class, context, existence),
+        informer(Secret.class, context, existence));
   }
 
+  /**
+   * An informer on the operator's own objects of one kind, caching only the fields the planner reads
+   * ({@code kept}): a pod's spec or a Secret's keys are never needed again once created, and dropping them
+   * is most of the operator's memory with many jobs.
+   */
   private static <R extends HasMetadata> EventSource<?, ChainerJob> informer(Class<R> type,
-      EventSourceContext<ChainerJob> context) {
+      EventSourceContext<ChainerJob> context, String... kept) {
     // Worker pods are owned by their StatefulSet, not the job: map every kind back by the job-name label.
     var configuration = InformerEventSourceConfiguration.from(type, ChainerJob.class)
         .withLabelSelector(OWNED_SELECTOR)
+        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type,
+            context.getClient().getKubernetesSerialization(), kept))
         .withSecondaryToPrimaryMapper(r -> r.getMetadata().getLabels() == null
             || r.getMetadata().getLabels().get(JobLabels.JOB_NAME) == null ? Set.of()
             : Set.of(new ResourceID(r.getMetadata().getLabels().get(JobLabels.JOB_NAME),

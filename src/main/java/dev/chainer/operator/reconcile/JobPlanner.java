@@ -312,8 +312,9 @@ public final class JobPlanner {
       boolean staleWorkers = observed.workers().filter(s -> Observed.attemptOf(s) != attempt()).isPresent();
       if (staleWorkers) {
         plan.deleteWorkers(true);
-      } else if (observed.workers().isEmpty() && observed.workerPods().isEmpty()) {
-        // Only once the previous run's pods are gone: a new StatefulSet would adopt them.
+      } else if (observed.workers().isEmpty() && observed.workerPods().isEmpty() && currentLauncher().isEmpty()) {
+        // Only once the previous run's pods are gone (a new StatefulSet would adopt them), and never once
+        // this run's launcher exists: its workers are then being cleaned up, or were lost (a failure).
         plan.createWorkers(true);
       }
     }

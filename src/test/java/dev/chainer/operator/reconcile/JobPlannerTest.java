@@ -141,6 +141,17 @@ class JobPlannerTest {
   }
 
   @Test
+  void workersCleanedUpAfterASuccessAreNotCreatedAgain() {
+    ChainerJob job = started(mpi(""), T0);
+    DesiredObjects objects = JobRenderer.render(job, CONFIG, Rendered.KEYS, null, 0);
+    Observed workersGone = new Observed(Optional.empty(), List.of(),
+        List.of(withPhase(objects.launcher(), "Succeeded", false)), true, true, true, false);
+    Plan p = plan(job, workersGone, T0.plusSeconds(60));
+    assertFalse(p.createWorkers());
+    assertEquals(JobPhase.Completed, p.status().getPhase());
+  }
+
+  @Test
   void aSecondLookAtAnUnchangedJobDecidesNothing() {
     ChainerJob job = mpi("");
     Observed world = running(job, true, Optional.of("Running"));
