@@ -97,14 +97,16 @@ public final class Benchmark {
       try (OperatorUnderTest operator = o.childProcess() ? new ChildOperator(api, o.resync(), "128m")
               : new InProcessOperator(api, o.resync());
           SimulatedKubelet kubelet = new SimulatedKubelet(client).launcherRunTime(o.launcherRunTime()).start();
-          LauncherWatch launchers = new LauncherWatch(client)) {
+          AddedWatch launchers = AddedWatch.on(client.pods().inNamespace(NAMESPACE)
+              .withLabel(JobLabels.ROLE, JobLabels.ROLE_LAUNCHER));
+          AddedWatch workers = AddedWatch.on(client.apps().statefulSets().inNamespace(NAMESPACE))) {
         Map<String, Long> start = operator.requests();
         Instant t0 = Instant.now();
         for (int i = 0; i < o.jobs(); i++) {
           client.resource(job(i)).create();
         }
-        awaitCount(o, () -> client.apps().statefulSets().inNamespace(NAMESPACE).list().getItems().size(),
-            n -> n >= o.jobs(), "every job's workers");
+        // Counted as they appear: with many jobs, early ones finish (and lose their workers) before the last start.
+        awaitCount(o, () -> workers.added().size(), n -> n >= o.jobs(), "every job's workers");
         toWorkers = Duration.between(t0, Instant.now());
         Map<String, Long> created = operator.requests();
         awaitJobs(o, client, p -> p == JobPhase.Finalizing || p == JobPhase.Completed, "every launcher done");
@@ -188,7 +190,7 @@ public final class Benchmark {
     return out;
   }
 
-  private static List<Long> latencies(int jobs, SimulatedKubelet kubelet, LauncherWatch launchers) {
+  private static List<Long> latencies(int jobs, SimulatedKubelet kubelet, AddedWatch launchers) {
     List<Long> out = new ArrayList<>();
     for (int i = 0; i < jobs; i++) {
       Instant lastReady = null;
@@ -196,7 +198,7 @@ public final class Benchmark {
         Instant t = kubelet.readyTimes().get(NAMESPACE + "/" + name(i) + "-worker-" + w);
         lastReady = t == null ? lastReady : lastReady == null || t.isAfter(lastReady) ? t : lastReady;
       }
-      Instant created = launchers.added.get(name(i) + "-launcher");
+      Instant created = launchers.added().get(name(i) + "-launcher");
       if (lastReady != null && created != null) {
         out.add(Math.max(0, Duration.between(lastReady, created).toMillis()));
       }
@@ -224,25 +226,23 @@ public final class Benchmark {
     }
   }
 
-  /** When each launcher pod appeared, as a watching client sees it. */
-  private static final class LauncherWatch implements AutoCloseable {
-    final Map<String, Instant> added = new ConcurrentHashMap<>();
-    private final Watch watch;
+  /** When each object of a watched kind appeared, as a watching client sees it. */
+  private record AddedWatch(Watch watch, Map<String, Instant> added) implements AutoCloseable {
+    static <T extends HasMetadata> AddedWatch on(io.fabric8.kubernetes.client.dsl.Watchable<T> kind) {
+      Map<String, Instant> added = new ConcurrentHashMap<>();
+      Watch watch = kind.watch(new Watcher<>() {
+        @Override
+        public void eventReceived(Action action, T object) {
+          if (action == Action.ADDED) {
+            added.putIfAbsent(object.getMetadata().getName(), Instant.now());
+          }
+        }
 
-    LauncherWatch(KubernetesClient client) {
-      watch = client.pods().inNamespace(NAMESPACE).withLabel(JobLabels.ROLE, JobLabels.ROLE_LAUNCHER)
-          .watch(new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, Pod pod) {
-              if (action == Action.ADDED) {
-                added.putIfAbsent(pod.getMetadata().getName(), Instant.now());
-              }
-            }
-
-            @Override
-            public void onClose(WatcherException cause) {
-            }
-          });
+        @Override
+        public void onClose(WatcherException cause) {
+        }
+      });
+      return new AddedWatch(watch, added);
     }
 
     @Override

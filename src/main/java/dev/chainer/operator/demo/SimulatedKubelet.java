@@ -39,9 +39,14 @@ public final class SimulatedKubelet implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private final Map<String, Instant> launcherStarted = new HashMap<>();
+  private final java.util.concurrent.ExecutorService workers = Executors.newFixedThreadPool(8, r -> {
+    Thread t = new Thread(r, "simulated-kubelet-worker");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Map<String, Instant> launcherStarted = new java.util.concurrent.ConcurrentHashMap<>();
   /** When each pod last changed state, so that every state lasts at least {@link #stepDelay}. */
-  private final Map<String, Instant> lastStep = new HashMap<>();
+  private final Map<String, Instant> lastStep = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile Duration stepDelay = Duration.ZERO;
   private volatile Duration launcherRunTime = Duration.ofMillis(500);
   private volatile int launcherExitCode = 0;
@@ -50,7 +55,7 @@ public final class SimulatedKubelet implements AutoCloseable {
   /** What launchers print while they run, spread evenly over their run time, and where it goes. */
   private volatile List<String> launcherOutput = List.of();
   private volatile LogSink logSink = (ns, pod, text) -> { };
-  private final Map<String, Integer> linesPrinted = new HashMap<>();
+  private final Map<String, Integer> linesPrinted = new java.util.concurrent.ConcurrentHashMap<>();
   /** When each worker pod was made Ready, for measuring how fast the launcher follows. */
   private final Map<String, Instant> readyAt = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -139,11 +144,25 @@ public final class SimulatedKubelet implements AutoCloseable {
         // Already created (the cache lags behind): nothing to do.
       }
     }
+    // Like many kubelets, pods advance in parallel; a tick ends when all have been looked at.
+    List<java.util.concurrent.Future<?>> steps = new ArrayList<>();
     for (Pod pod : pods) {
+      steps.add(workers.submit(() -> {
+        try {
+          advance(pod);
+        } catch (KubernetesClientException e) {
+          // A stale copy (409) or a pod just deleted: the next tick sees it afresh.
+        }
+      }));
+    }
+    for (var step : steps) {
       try {
-        advance(pod);
-      } catch (KubernetesClientException e) {
-        // A stale copy (409) or a pod just deleted: the next tick sees it afresh.
+        step.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        log.accept("simulated kubelet: " + e.getCause());
       }
     }
   }
@@ -279,6 +298,7 @@ public final class SimulatedKubelet implements AutoCloseable {
       podInformer.close();
     }
     loop.shutdownNow();
+    workers.shutdownNow();
     try {
       loop.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
