@@ -124,13 +124,14 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     boolean edited = snapshot.isPresent() && !snapshot.get().equals(RunSpec.snapshot(job.getSpec()));
     List<Problem> problems = SpecValidator.validate(running, config);
     ChainerJobSpec spec = running.getSpec() == null ? new ChainerJobSpec() : running.getSpec();
-    Plan plan = JobPlanner.plan(running, EffectiveSpec.of(spec, config), problems, observed, now, names, edited);
+    EffectiveSpec effective = EffectiveSpec.of(spec, config);
+    Plan plan = JobPlanner.plan(running, effective, problems, observed, now, names, edited);
     Optional<Duration> requeue = plan.requeueAfter();
     if (progress.applies(plan.status())) {
       progress.update(context.getClient(), running, plan.status(), now);
       requeue = Optional.of(requeue.filter(d -> d.compareTo(progress.interval()) < 0).orElse(progress.interval()));
     }
-    apply(job, running, plan, observed, context, now);
+    apply(job, running, effective, plan, observed, context, now);
     UpdateControl<ChainerJob> control = UpdateControl.noUpdate();
     requeue.ifPresent(d -> control.rescheduleAfter(d.plusMillis(100)));
     return control;
@@ -172,13 +173,13 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
   }
 
   /** Carries out a plan: objects are rendered from the running spec, the status is written onto the job. */
-  private void apply(ChainerJob job, ChainerJob running, Plan plan, Observed observed, Context<ChainerJob> context,
-      Instant now) {
+  private void apply(ChainerJob job, ChainerJob running, EffectiveSpec effective, Plan plan, Observed observed,
+      Context<ChainerJob> context, Instant now) {
     KubernetesClient client = context.getClient();
     String ns = job.getMetadata().getNamespace();
     int attempt = plan.status().getRestartCount() == null ? 0 : plan.status().getRestartCount();
     if (plan.createInfrastructure() || plan.createWorkers() || plan.createLauncher()) {
-      create(running, plan, observed, context, attempt);
+      create(running, effective, plan, observed, context, attempt);
     }
     JobNames names = new JobNames(job.getMetadata().getName(), ns, config.getClusterDomain());
     forgetOldDeletions(now);
@@ -204,9 +205,10 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     }
   }
 
-  private void create(ChainerJob job, Plan plan, Observed observed, Context<ChainerJob> context, int attempt) {
+  private void create(ChainerJob job, EffectiveSpec effective, Plan plan, Observed observed,
+      Context<ChainerJob> context, int attempt) {
     boolean needKeys = plan.createInfrastructure() && !observed.hasSshSecret();
-    String password = plan.createInfrastructure() && !observed.hasRegistrySecret() ? registryPassword(job, context)
+    String password = plan.createInfrastructure() && !observed.hasRegistrySecret() ? registryPassword(job, effective.imageRegistryDetails(), context)
         : null;
     DesiredObjects desired = JobRenderer.render(job, config, needKeys ? SshKeyPair.generate(job.getMetadata()
         .getName()) : null, password, attempt);
@@ -275,9 +277,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
   }
 
   /** The registry password from the user's Secret; null (and no pull Secret yet) when it cannot be read. */
-  private String registryPassword(ChainerJob job, Context<ChainerJob> context) {
-    ImageRegistryDetails registry = EffectiveSpec.of(job.getSpec() == null ? new ChainerJobSpec() : job.getSpec(),
-        config).imageRegistryDetails();
+  private String registryPassword(ChainerJob job, ImageRegistryDetails registry, Context<ChainerJob> context) {
     if (registry == null || registry.getPullSecretName() != null || registry.getPasswordSecretRef() == null) {
       return null;
     }

@@ -1,6 +1,5 @@
 package dev.chainer.operator.reconcile;
 
-import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -81,10 +80,6 @@ public final class ChainerOperator implements AutoCloseable {
 
   public Operator operator() {
     return operator;
-  }
-
-  public static Class<ChainerJob> primaryType() {
-    return ChainerJob.class;
   }
 
   @Override

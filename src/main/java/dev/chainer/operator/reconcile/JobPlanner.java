@@ -151,12 +151,12 @@ public final class JobPlanner {
 
   private void cancel() {
     Optional<Pod> launcher = currentLauncher();
-    plan.deleteLauncher(launcher.filter(p -> !isFinished(p) && !PodFacts.isTerminating(p)).isPresent());
+    plan.deleteLauncher(liveLauncher().isPresent());
     plan.deleteWorkers(observed.workers().isPresent());
     observeWorkers();
     observeLauncher();
     boolean podsGone = observed.workers().isEmpty() && observed.workerPods().isEmpty()
-        && launcher.filter(p -> !isFinished(p)).isEmpty();
+        && launcher.filter(p -> !PodFacts.isFinished(p)).isEmpty();
     if (podsGone) {
       finish(JobPhase.Canceled, "Canceled", "canceled by runPolicy.cancel");
       plan.event(JobEvent.normal("Canceled", "the job was canceled; its pods are gone"));
@@ -171,7 +171,7 @@ public final class JobPlanner {
   }
 
   private void suspend() {
-    currentLauncher().filter(p -> !isFinished(p) && !PodFacts.isTerminating(p)).ifPresent(p -> plan.deleteLauncher(true));
+    liveLauncher().ifPresent(p -> plan.deleteLauncher(true));
     plan.deleteWorkers(observed.workers().isPresent());
     observeWorkers();
     next.setLauncher(null);
@@ -255,7 +255,7 @@ public final class JobPlanner {
         return f;
       }
     }
-    boolean launcherRunning = launcher.isPresent() && !isFinished(launcher.get());
+    boolean launcherRunning = launcher.isPresent() && !PodFacts.isFinished(launcher.get());
     if (launcherRunning && ready() < spec.nodeCount()) {
       return Optional.of("a worker was lost while the job ran (" + ready() + "/" + spec.nodeCount() + " ready)");
     }
@@ -275,8 +275,7 @@ public final class JobPlanner {
     }
     int attempt = attempt();
     int limit = policy().getBackoffLimit() == null ? 0 : policy().getBackoffLimit();
-    currentLauncher().filter(p -> !isFinished(p) && !PodFacts.isTerminating(p))
-        .ifPresent(p -> plan.deleteLauncher(true));
+    liveLauncher().ifPresent(p -> plan.deleteLauncher(true));
     if (attempt < limit) {
       plan.deleteWorkers(observed.workers().isPresent());
       next.setRestartCount(attempt + 1);
@@ -436,9 +435,9 @@ public final class JobPlanner {
     return observed.launcher(names.launcherPod(attempt()));
   }
 
-  private static boolean isFinished(Pod pod) {
-    String phase = PodFacts.phase(pod);
-    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  /** The current launcher while it still runs (or waits to): the one to delete when the run must stop. */
+  private Optional<Pod> liveLauncher() {
+    return currentLauncher().filter(p -> !PodFacts.isFinished(p) && !PodFacts.isTerminating(p));
   }
 
   private int attempt() {

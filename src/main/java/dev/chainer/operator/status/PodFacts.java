@@ -20,6 +20,12 @@ public final class PodFacts {
     return pod.getStatus() == null || pod.getStatus().getPhase() == null ? "Pending" : pod.getStatus().getPhase();
   }
 
+  /** Succeeded or Failed: its containers will not run again. */
+  public static boolean isFinished(Pod pod) {
+    String phase = phase(pod);
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  }
+
   public static boolean isTerminating(Pod pod) {
     return pod.getMetadata().getDeletionTimestamp() != null;
   }
@@ -81,7 +87,7 @@ public final class PodFacts {
    */
   public static Optional<String> workerFailure(Pod pod) {
     String name = pod.getMetadata().getName();
-    if ("Failed".equals(phase(pod)) || "Succeeded".equals(phase(pod))) {
+    if (isFinished(pod)) {
       String reason = pod.getStatus().getReason() == null ? phase(pod) : pod.getStatus().getReason();
       return Optional.of("worker " + name + " " + reason + message(pod.getStatus().getMessage()));
     }
