@@ -4,27 +4,27 @@ import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.cli.JobFiles;
 import dev.chainer.operator.config.OperatorConfig;
-import dev.chainer.operator.demo.LocalApiServer;
-import dev.chainer.operator.demo.SimulatedKubelet;
 import dev.chainer.operator.reconcile.ApiRequests;
 import dev.chainer.operator.render.DesiredObjects;
 import dev.chainer.operator.render.JobLabels;
 import dev.chainer.operator.render.JobRenderer;
 import dev.chainer.operator.render.SshKeyPair;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.readiness.Readiness;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 
 /**
  * Measures the operator on N MPI jobs (2 workers x 4 processes) submitted at once and driven to
@@ -42,26 +42,96 @@ public final class Benchmark {
    * ready-worker count the status shows on the way (1/2; 0/2 and 2/2 come with Queued and Starting).
    */
   public static final int MINIMUM_WRITES_PER_JOB = 5 + 1 + 5 + (WORKERS - 1);
-  static final String NAMESPACE = "bench";
+  /** Label on everything the benchmark creates itself (jobs, baseline objects), so that it can remove them. */
+  static final String RUN_LABEL = "chainer.dev/benchmark";
+  static final int WARM_UP_JOBS = 50;
+  private static final String WARM_UP = "-warmup";
 
-  public record Options(int jobs, boolean childProcess, Duration resync, Duration launcherRunTime, Duration timeout) {
+  /** What to measure and where; {@link #of} gives the in-process API server with the simulated kubelet. */
+  public static final class Options {
+    int jobs;
+    boolean childProcess;
+    Duration resync = Duration.ofSeconds(2);
+    Duration launcherRunTime = Duration.ofSeconds(1);
+    Duration timeout = Duration.ofMinutes(10);
+    Path kubeconfig;
+    boolean simulateKubelet = true;
+    String namespace = "chainer-bench";
+    Path jobFile;
+    Path operatorLog;
+    Path operatorConfig;
+    boolean separateCpus;
+
     public static Options of(int jobs) {
-      return new Options(jobs, false, Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofMinutes(10));
+      Options o = new Options();
+      o.jobs = jobs;
+      return o;
     }
 
+    /** The operator as deployed: `run` in a JVM of its own, so that its memory is its own. */
     public Options inChildProcess() {
-      return new Options(jobs, true, resync, launcherRunTime, timeout);
+      childProcess = true;
+      return this;
+    }
+
+    public Options timeout(Duration d) {
+      timeout = d;
+      return this;
+    }
+
+    /** A real cluster instead of the in-process API server; the simulated kubelet only when asked. */
+    public Options onCluster(Path kubeconfigFile, boolean simulate) {
+      kubeconfig = kubeconfigFile;
+      simulateKubelet = simulate;
+      return this;
+    }
+
+    public Options namespace(String ns) {
+      namespace = ns;
+      return this;
+    }
+
+    /** Submits copies of this ChainerJob instead of the built-in one (names and namespace are replaced). */
+    public Options jobFile(Path file) {
+      jobFile = file;
+      return this;
+    }
+
+    /** The operator's configuration (images, GPU resource, ...), as `run --config` takes it; defaults if null. */
+    public Options operatorConfig(Path file) {
+      operatorConfig = file;
+      return this;
+    }
+
+    OperatorConfig config() throws java.io.IOException {
+      return operatorConfig == null ? OperatorConfig.defaults() : OperatorConfig.load(operatorConfig);
+    }
+
+    /** With the in-process API server and the operator in a process of its own: see {@link CpuSplit}. */
+    public Options separateCpus(boolean on) {
+      separateCpus = on;
+      return this;
+    }
+
+    /** Keeps the operator process's output in this file. */
+    public Options operatorLog(Path file) {
+      operatorLog = file;
+      return this;
     }
   }
 
   /** Requests by "verb resource" for each phase, and the measurements. */
-  public record Result(int jobs, Map<String, Map<String, Long>> requestsByPhase, Duration toWorkersCreated,
-      Duration toCompleted, Duration baseline, List<Long> launcherLatencyMillis, long heapAfterGc, long rss,
-      long reconciliations) {
+  public record Result(int jobs, int failed, Map<String, Map<String, Long>> requestsByPhase, Duration toWorkersCreated,
+      Duration toCompleted, Baseline baseline, List<Long> launcherLatencyMillis, long heapAfterGc, long rss,
+      long reconciliations, long servedWhileCreating) {
+
+    Result with(Baseline b) {
+      return new Result(jobs, failed, requestsByPhase, toWorkersCreated, toCompleted, b, launcherLatencyMillis,
+          heapAfterGc, rss, reconciliations, servedWhileCreating);
+    }
 
     public long writes(String phase) {
-      return requestsByPhase.get(phase).entrySet().stream().filter(e -> ApiRequests.isWrite(e.getKey()))
-          .mapToLong(Map.Entry::getValue).sum();
+      return Benchmark.writes(requestsByPhase.get(phase));
     }
 
     public double writesPerJob() {
@@ -70,7 +140,7 @@ public final class Benchmark {
 
     /** Bare client time over operator time for the same objects: 1 means as fast, above 1 faster. */
     public double throughputRatio() {
-      return baseline.toNanos() / (double) toWorkersCreated.toNanos();
+      return baseline.time().toNanos() / (double) toWorkersCreated.toNanos();
     }
 
     public long latencyPercentile(double p) {
@@ -82,81 +152,131 @@ public final class Benchmark {
   private Benchmark() {}
 
   public static Result run(Options o) throws Exception {
-    try (LocalApiServer api = LocalApiServer.start()) {
-      KubernetesClient client = api.client();
-      client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
-          .withName(NAMESPACE).endMetadata().build()).create();
-      Map<String, Map<String, Long>> phases = new TreeMap<>();
-      Duration toWorkers;
-      Duration toCompleted;
-      List<Long> latencies;
-      long heap;
-      long rss;
-      long reconciles;
-      Duration baseline;
-      try (OperatorUnderTest operator = o.childProcess() ? new ChildOperator(api, o.resync(), "128m")
-              : new InProcessOperator(api, o.resync());
-          SimulatedKubelet kubelet = new SimulatedKubelet(client).launcherRunTime(o.launcherRunTime()).start();
-          AddedWatch launchers = AddedWatch.on(client.pods().inNamespace(NAMESPACE)
-              .withLabel(JobLabels.ROLE, JobLabels.ROLE_LAUNCHER));
-          AddedWatch workers = AddedWatch.on(client.apps().statefulSets().inNamespace(NAMESPACE))) {
-        Map<String, Long> start = operator.requests();
-        Instant t0 = Instant.now();
-        for (int i = 0; i < o.jobs(); i++) {
-          client.resource(job(i)).create();
-        }
-        // Counted as they appear: with many jobs, early ones finish (and lose their workers) before the last start.
-        awaitCount(o, () -> workers.added().size(), n -> n >= o.jobs(), "every job's workers");
-        toWorkers = Duration.between(t0, Instant.now());
-        Map<String, Long> created = operator.requests();
-        awaitJobs(o, client, p -> p == JobPhase.Finalizing || p == JobPhase.Completed, "every launcher done");
-        Map<String, Long> ran = operator.requests();
-        awaitJobs(o, client, p -> p == JobPhase.Completed, "every job Completed");
-        toCompleted = Duration.between(t0, Instant.now());
-        Map<String, Long> finished = settled(operator);
-        heap = operator.heapAfterGc();
-        rss = operator.rss();
-        Thread.sleep(o.resync().multipliedBy(3).toMillis());
-        Map<String, Long> idle = operator.requests();
-        reconciles = operator.reconciliations();
-        phases.put("creation", diff(start, created));
-        phases.put("run", diff(created, ran));
-        phases.put("finish", diff(ran, finished));
-        phases.put("idle", diff(finished, idle));
-        latencies = latencies(o.jobs(), kubelet, launchers);
-        // Under the same load (the simulated kubelet polling the API server) as the operator had.
-        baseline = baseline(client, o.jobs());
+    try (BenchCluster cluster = o.kubeconfig == null ? BenchCluster.local(o.launcherRunTime)
+        : BenchCluster.remote(o.kubeconfig, o.simulateKubelet, o.launcherRunTime)) {
+      KubernetesClient client = cluster.client();
+      if (client.namespaces().withName(o.namespace).get() == null) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(o.namespace).endMetadata()
+            .build()).create();
       }
-      return new Result(o.jobs(), phases, toWorkers, toCompleted, baseline, latencies, heap, rss, reconciles);
+      ChainerJob template = o.jobFile == null ? JobFiles.parse(DEFAULT_JOB) : JobFiles.read(o.jobFile);
+      String run = "run-" + Long.toString(System.currentTimeMillis(), 36);
+      try {
+        return measure(o, cluster, template, run);
+      } finally {
+        if (!cluster.isLocal()) {
+          removeEverythingOf(client, o.namespace, run);
+          removeEverythingOf(client, o.namespace, run + WARM_UP);
+        }
+      }
     }
   }
 
-  static ChainerJob job(int i) throws JobFiles.InvalidJobFile {
-    return JobFiles.parse("apiVersion: chainer.dev/v1\nkind: ChainerJob\nmetadata:\n  name: " + name(i)
-        + "\n  namespace: " + NAMESPACE + "\nspec:\n  sourceDirectory: /app\n  entryScript: train.py\n"
-        + "  frameworkVersion: \"7.0.0\"\n  userManaged: true\n  nodeCount: 2\n  distributedTraining:\n"
-        + "    mpi:\n      processCountPerNode: 4\n");
+  private static Result measure(Options o, BenchCluster cluster, ChainerJob template, String run) throws Exception {
+    // The benchmark's own watches stay open through the baseline too: the same observers in both windows.
+    try (Observers seen = Observers.open(cluster.client(), o.namespace)) {
+      Optional<CpuSplit> cpus = o.separateCpus && o.childProcess && cluster.isLocal() ? CpuSplit.ofThisMachine()
+          : Optional.empty();
+      if (cpus.isPresent()) {
+        cpus.get().pinThisProcess();
+      }
+      Result operated;
+      try (OperatorUnderTest operator = o.childProcess
+          ? new ChildOperator(cluster, o, "128m", cpus.map(CpuSplit::operator).orElse(""))
+          : new InProcessOperator(cluster, o.resync, o.config())) {
+        warmUp(o, operator, cluster.client(), template, run);
+        operated = operate(o, cluster, operator, seen, template, run);
+      }
+      // With the operator stopped, so that the baseline's jobs stay inert records.
+      return operated.with(Baseline.measure(cluster, template, o, run));
+    }
   }
+
+  /** Submits the N jobs and follows them to the end, reading the operator's request counts at each phase. */
+  private static Result operate(Options o, BenchCluster cluster, OperatorUnderTest operator, Observers seen,
+      ChainerJob template, String run) throws Exception {
+    KubernetesClient client = cluster.client();
+    Waiting wait = new Waiting(o, operator, client, run, o.jobs);
+    Map<String, Long> start = operator.requests();
+    long reconcilesAtStart = operator.reconciliations();
+    long servedAtStart = cluster.requestsServed();
+    Instant t0 = Instant.now();
+    for (int i = 0; i < o.jobs; i++) {
+      client.resource(job(template, o.namespace, name(i), run)).create();
+    }
+    // Counted as they appear: with many jobs, early ones finish (and lose their workers) before the last start.
+    wait.until(() -> seen.workers().seen().size(), "every job's workers");
+    Duration toWorkers = Duration.between(t0, Instant.now());
+    long served = cluster.requestsServed() - servedAtStart;
+    Map<String, Long> created = operator.requests();
+    wait.untilJobs(EnumSet.of(JobPhase.Finalizing, JobPhase.Completed, JobPhase.Failed), "every launcher done");
+    Map<String, Long> ran = operator.requests();
+    wait.untilJobs(EnumSet.of(JobPhase.Completed, JobPhase.Failed), "every job Completed or Failed");
+    Duration toCompleted = Duration.between(t0, Instant.now());
+    Map<String, Long> finished = settled(operator);
+    long heap = operator.heapAfterGc();
+    long rss = operator.rss();
+    Thread.sleep(o.resync.multipliedBy(3).toMillis());
+    Map<String, Map<String, Long>> phases = new TreeMap<>();
+    phases.put("creation", diff(start, created));
+    phases.put("run", diff(created, ran));
+    phases.put("finish", diff(ran, finished));
+    phases.put("idle", diff(finished, operator.requests()));
+    return new Result(o.jobs, wait.jobsIn(EnumSet.of(JobPhase.Failed)), phases, toWorkers, toCompleted, null,
+        seen.launcherLatencies(o.jobs, workerCount(template)), heap, rss,
+        operator.reconciliations() - reconcilesAtStart, served);
+  }
+
+  /** 2 workers x 4 processes, an MPI job; the simulated kubelet runs it without an image. */
+  static final String DEFAULT_JOB = "apiVersion: chainer.dev/v1\nkind: ChainerJob\nmetadata:\n  name: bench\nspec:\n"
+      + "  sourceDirectory: /app\n  entryScript: train.py\n  frameworkVersion: \"7.0.0\"\n  userManaged: true\n"
+      + "  nodeCount: 2\n  distributedTraining:\n    mpi:\n      processCountPerNode: 4\n";
+
+  static ChainerJob job(ChainerJob template, String namespace, String name, String run) {
+    ChainerJob job = Serialization.clone(template);
+    job.getMetadata().setName(name);
+    job.getMetadata().setNamespace(namespace);
+    job.getMetadata().setLabels(new java.util.HashMap<>(Optional.ofNullable(job.getMetadata().getLabels())
+        .orElse(Map.of())));
+    job.getMetadata().getLabels().put(RUN_LABEL, run);
+    job.setStatus(null);
+    return job;
+  }
+
+  static final String PREFIX = "bench-";
 
   static String name(int i) {
-    return String.format("bench-%04d", i);
+    return String.format(PREFIX + "%04d", i);
   }
 
-  /** The same objects the operator creates before a launcher, created one after another by a bare client. */
-  private static Duration baseline(KubernetesClient client, int jobs) throws Exception {
-    List<HasMetadata> objects = new ArrayList<>();
-    for (int i = 0; i < jobs; i++) {
-      ChainerJob job = job(i);
-      job.getMetadata().setNamespace("baseline");
-      job.getMetadata().setUid("baseline-" + i);
-      DesiredObjects d = JobRenderer.render(job, OperatorConfig.defaults(), SshKeyPair.generate(name(i)), null, 0);
-      objects.addAll(d.all().stream().filter(x -> !(x instanceof Pod)).toList());
+  /**
+   * Runs a few jobs to completion before measuring, so that neither the operator nor this JVM (the API server,
+   * the kubelet) spends the measured window compiling its code: a deployed operator is warm. Their requests
+   * come before the first count is read; they stay in the namespace, Completed, and are removed with the rest.
+   */
+  private static void warmUp(Options o, OperatorUnderTest operator, KubernetesClient client, ChainerJob template,
+      String run) throws Exception {
+    int count = Math.min(WARM_UP_JOBS, o.jobs);
+    for (int i = 0; i < count; i++) {
+      client.resource(job(template, o.namespace, String.format("warmup-%04d", i), run + WARM_UP)).create();
     }
-    Instant t0 = Instant.now();
-    for (HasMetadata object : objects) {
-      client.resource(object).create();
-    }
-    return Duration.between(t0, Instant.now());
+    new Waiting(o, operator, client, run + WARM_UP, count).untilJobs(EnumSet.of(JobPhase.Completed, JobPhase.Failed),
+        "the warm-up jobs");
+  }
+
+  private static int workerCount(ChainerJob template) {
+    Integer n = template.getSpec() == null ? null : template.getSpec().getNodeCount();
+    return n == null ? 1 : n;
+  }
+
+  /** On a real cluster: the benchmark's jobs (the cluster's garbage collector removes what they own) and baseline. */
+  private static void removeEverythingOf(KubernetesClient client, String namespace, String run) {
+    client.resources(ChainerJob.class).inNamespace(namespace).withLabel(RUN_LABEL, run).delete();
+    client.apps().statefulSets().inNamespace(namespace).withLabel(RUN_LABEL, run)
+        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+    client.services().inNamespace(namespace).withLabel(RUN_LABEL, run).delete();
+    client.configMaps().inNamespace(namespace).withLabel(RUN_LABEL, run).delete();
+    client.secrets().inNamespace(namespace).withLabel(RUN_LABEL, run).delete();
   }
 
   /** The request counts once the operator has stopped writing (clean-ups the informers report late). */
@@ -175,7 +295,7 @@ public final class Benchmark {
     return last;
   }
 
-  private static long writes(Map<String, Long> counts) {
+  static long writes(Map<String, Long> counts) {
     return counts.entrySet().stream().filter(e -> ApiRequests.isWrite(e.getKey())).mapToLong(Map.Entry::getValue).sum();
   }
 
@@ -188,66 +308,5 @@ public final class Benchmark {
       }
     });
     return out;
-  }
-
-  private static List<Long> latencies(int jobs, SimulatedKubelet kubelet, AddedWatch launchers) {
-    List<Long> out = new ArrayList<>();
-    for (int i = 0; i < jobs; i++) {
-      Instant lastReady = null;
-      for (int w = 0; w < 2; w++) {
-        Instant t = kubelet.readyTimes().get(NAMESPACE + "/" + name(i) + "-worker-" + w);
-        lastReady = t == null ? lastReady : lastReady == null || t.isAfter(lastReady) ? t : lastReady;
-      }
-      Instant created = launchers.added().get(name(i) + "-launcher");
-      if (lastReady != null && created != null) {
-        out.add(Math.max(0, Duration.between(lastReady, created).toMillis()));
-      }
-    }
-    return out;
-  }
-
-  private static void awaitJobs(Options o, KubernetesClient client, Predicate<JobPhase> phase, String what)
-      throws Exception {
-    awaitCount(o, () -> (int) client.resources(ChainerJob.class).inNamespace(NAMESPACE).list().getItems().stream()
-        .filter(j -> j.getStatus() != null && j.getStatus().getPhase() != null && phase.test(j.getStatus().getPhase()))
-        .count(), n -> n >= o.jobs(), what);
-  }
-
-  private static void awaitCount(Options o, java.util.function.IntSupplier count, java.util.function.IntPredicate done,
-      String what) throws Exception {
-    Instant deadline = Instant.now().plus(o.timeout());
-    // Listing every job is itself load on the API server: poll less often the more jobs there are.
-    long pause = Math.max(50, o.jobs() / 2);
-    while (!done.test(count.getAsInt())) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("benchmark timed out waiting for " + what);
-      }
-      Thread.sleep(pause);
-    }
-  }
-
-  /** When each object of a watched kind appeared, as a watching client sees it. */
-  private record AddedWatch(Watch watch, Map<String, Instant> added) implements AutoCloseable {
-    static <T extends HasMetadata> AddedWatch on(io.fabric8.kubernetes.client.dsl.Watchable<T> kind) {
-      Map<String, Instant> added = new ConcurrentHashMap<>();
-      Watch watch = kind.watch(new Watcher<>() {
-        @Override
-        public void eventReceived(Action action, T object) {
-          if (action == Action.ADDED) {
-            added.putIfAbsent(object.getMetadata().getName(), Instant.now());
-          }
-        }
-
-        @Override
-        public void onClose(WatcherException cause) {
-        }
-      });
-      return new AddedWatch(watch, added);
-    }
-
-    @Override
-    public void close() {
-      watch.close();
-    }
   }
 }

@@ -1,7 +1,6 @@
 package dev.chainer.operator.bench;
 
 import dev.chainer.operator.config.OperatorConfig;
-import dev.chainer.operator.demo.LocalApiServer;
 import dev.chainer.operator.reconcile.ApiRequests;
 import dev.chainer.operator.reconcile.ChainerOperator;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -18,10 +17,10 @@ final class InProcessOperator implements OperatorUnderTest {
   private final KubernetesClient client;
   private final ChainerOperator operator;
 
-  InProcessOperator(LocalApiServer api, Duration resync) {
-    client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(api.client().getConfiguration()).build())
+  InProcessOperator(BenchCluster cluster, Duration resync, OperatorConfig config) {
+    client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(cluster.client().getConfiguration()).build())
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(ApiRequests.NAME, requests)).build();
-    operator = ChainerOperator.create(client, OperatorConfig.defaults(), Clock.systemUTC(),
+    operator = ChainerOperator.create(client, config, Clock.systemUTC(),
         ChainerOperator.Settings.allNamespaces().withResyncPeriod(resync)).start();
   }
 

@@ -14,4 +14,8 @@ interface OperatorUnderTest extends AutoCloseable {
 
   /** Resident set size of the operator's process, in bytes (-1 when it shares the benchmark's). */
   long rss() throws Exception;
+
+  /** Fails when the operator is no longer running, so that a benchmark stops instead of waiting. */
+  default void checkAlive() {
+  }
 }

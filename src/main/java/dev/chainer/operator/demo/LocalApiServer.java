@@ -2,7 +2,6 @@ package dev.chainer.operator.demo;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -11,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
+import java.util.List;
 
 /**
  * An in-process Kubernetes API (the Fabric8 mock server in CRUD mode) with the ChainerJob CRD installed,
@@ -38,31 +38,64 @@ public final class LocalApiServer implements AutoCloseable {
     logs.append(namespace, pod, text);
   }
 
-  /** The CRUD dispatcher, plus pods' logs, which the mock server does not store. */
-  private static final class PodLogs extends KubernetesMixedDispatcher {
+  /**
+   * Fabric8's mixed dispatcher (expectations first, then CRUD) with an indexed CRUD store, plus pods' logs,
+   * which the mock server does not store.
+   */
+  private static final class PodLogs extends io.fabric8.mockwebserver.http.Dispatcher {
     private static final java.util.regex.Pattern LOG_PATH =
         java.util.regex.Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?$");
     private final java.util.Map<String, StringBuffer> logs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<io.fabric8.mockwebserver.ServerRequest,
+        java.util.Queue<io.fabric8.mockwebserver.ServerResponse>> expectations;
+    private final io.fabric8.mockwebserver.internal.MockDispatcher expected;
+    private final IndexedCrudDispatcher store = new IndexedCrudDispatcher();
 
     PodLogs(java.util.Map<io.fabric8.mockwebserver.ServerRequest,
-        java.util.Queue<io.fabric8.mockwebserver.ServerResponse>> responses) {
-      super(responses);
+        java.util.Queue<io.fabric8.mockwebserver.ServerResponse>> expectations) {
+      this.expectations = expectations;
+      this.expected = new io.fabric8.mockwebserver.internal.MockDispatcher(expectations);
     }
 
     void append(String namespace, String pod, String text) {
       logs.computeIfAbsent(namespace + "/" + pod, k -> new StringBuffer()).append(text);
     }
 
+    /**
+     * A container that printed nothing has an empty log, as a kubelet answers; the CRUD dispatcher would
+     * answer an unknown path with a list of every object it stores. tailLines and limitBytes are honoured.
+     */
     @Override
     public io.fabric8.mockwebserver.http.MockResponse dispatch(io.fabric8.mockwebserver.http.RecordedRequest request) {
-      java.util.regex.Matcher m = LOG_PATH.matcher(request.getPath());
-      if ("GET".equals(request.getMethod()) && m.matches()) {
-        StringBuffer log = logs.get(m.group(1) + "/" + m.group(2));
-        if (log != null) {
-          return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(200).setBody(log.toString());
-        }
+      var queue = expectations.get(new io.fabric8.mockwebserver.internal.SimpleRequest(
+          io.fabric8.mockwebserver.dsl.HttpMethod.valueOf(request.getMethod()), request.getPath()));
+      if (queue != null && !queue.isEmpty()) {
+        return expected.dispatch(request);
       }
-      return super.dispatch(request);
+      java.util.regex.Matcher m = LOG_PATH.matcher(request.getPath());
+      if (!"GET".equals(request.getMethod()) || !m.matches()) {
+        return store.dispatch(request);
+      }
+      StringBuffer log = logs.get(m.group(1) + "/" + m.group(2));
+      String text = log == null ? "" : log.toString();
+      String query = m.group(3) == null ? "" : m.group(3);
+      text = tail(text, parameter(query, "tailLines"), parameter(query, "limitBytes"));
+      return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(200).setBody(text);
+    }
+
+    private static String tail(String text, Integer lines, Integer bytes) {
+      List<String> all = List.of(text.split("(?<=\n)"));
+      if (lines != null && all.size() > lines) {
+        text = String.join("", all.subList(all.size() - lines, all.size()));
+      }
+      byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      return bytes == null || utf8.length <= bytes ? text
+          : new String(utf8, 0, bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static Integer parameter(String query, String name) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("[?&]" + name + "=(\\d+)").matcher(query);
+      return m.find() ? Integer.valueOf(m.group(1)) : null;
     }
   }
 
@@ -95,6 +128,25 @@ public final class LocalApiServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Stops keeping every request for {@code server().takeRequest()} (the mock keeps them all, bodies included):
+   * over a long run they would fill this JVM's heap and its collector would compete with the API server.
+   */
+  public LocalApiServer forgetRequests() {
+    Thread drain = new Thread(() -> {
+      try {
+        while (true) {
+          server.takeRequest();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "forget-requests");
+    drain.setDaemon(true);
+    drain.start();
+    return this;
   }
 
   public KubernetesClient client() {

@@ -55,8 +55,6 @@ public final class SimulatedKubelet implements AutoCloseable {
   private volatile List<String> launcherOutput = List.of();
   private volatile LogSink logSink = (ns, pod, text) -> { };
   private final Map<String, Integer> linesPrinted = new java.util.concurrent.ConcurrentHashMap<>();
-  /** When each worker pod was made Ready, for measuring how fast the launcher follows. */
-  private final Map<String, Instant> readyAt = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Receives what a container prints. */
   public interface LogSink {
@@ -89,11 +87,6 @@ public final class SimulatedKubelet implements AutoCloseable {
   public SimulatedKubelet stepDelay(Duration d) {
     this.stepDelay = d;
     return this;
-  }
-
-  /** When the kubelet made a pod Ready ("namespace/name" keys). */
-  public Map<String, Instant> readyTimes() {
-    return readyAt;
   }
 
   /** The exit code of launchers that end from now on. */
@@ -220,8 +213,6 @@ public final class SimulatedKubelet implements AutoCloseable {
       setStatus(pod, runningStatus(pod, !launcher));
       if (launcher) {
         launcherStarted.put(key, Instant.now());
-      } else {
-        readyAt.put(key, Instant.now());
       }
       log.accept("kubelet: pod " + pod.getMetadata().getName() + " is running");
     } else if ("Running".equals(phase) && launcher) {

@@ -150,9 +150,15 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
         : o.getMetadata().getAnnotations().get(RunSpec.ANNOTATION));
   }
 
+  /**
+   * The job with another spec. A shallow copy: JOSDK hands each reconcile its own copy of the job, and the
+   * planner builds a new status rather than changing this one, so nothing here is shared with the cache.
+   */
   private static ChainerJob withSpec(ChainerJob job, ChainerJobSpec spec) {
-    ChainerJob copy = Serialization.clone(job);
+    ChainerJob copy = new ChainerJob();
+    copy.setMetadata(job.getMetadata());
     copy.setSpec(spec);
+    copy.setStatus(job.getStatus());
     return copy;
   }
 

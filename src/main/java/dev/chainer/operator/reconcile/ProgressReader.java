@@ -59,14 +59,24 @@ final class ProgressReader {
     }
   }
 
+  /**
+   * One GET of the log's tail. Fabric8's getLog() would first wait for the pod to be ready with a list and
+   * a watch of pods; the launcher is known to be running here, so that is skipped.
+   */
   private Optional<String> tail(KubernetesClient client, String namespace, String pod) {
+    String uri = "/api/v1/namespaces/" + encode(namespace) + "/pods/" + encode(pod) + "/log?container="
+        + LauncherPod.CONTAINER + "&tailLines=" + config.getProgressLogLines() + "&limitBytes="
+        + config.getProgressLogBytes();
     try {
-      return Optional.ofNullable(client.pods().inNamespace(namespace).withName(pod).inContainer(LauncherPod.CONTAINER)
-          .limitBytes(config.getProgressLogBytes()).tailingLines(config.getProgressLogLines()).getLog());
+      return Optional.ofNullable(client.raw(uri));
     } catch (KubernetesClientException e) {
       LOG.debug("no log from {}/{}: {}", namespace, pod, e.getMessage());
       return Optional.empty();
     }
+  }
+
+  private static String encode(String pathSegment) {
+    return java.net.URLEncoder.encode(pathSegment, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** The run's length in epochs from its own arguments (--epoch N, --epochs N, -e N), if it says. */

@@ -73,6 +73,9 @@ class ProgressTest {
         .count();
     assertTrue(reads >= 2 && reads <= 5, "one read per 2 s over about 6 s, got " + reads);
     assertTrue(statusWrites <= reads + 3, "progress writes no more often than reads: " + statusWrites);
+    // A read is one GET of the log: no list or watch of pods to wait for a launcher known to be running.
+    List<String> podQueries = requests.stream().filter(r -> r.startsWith("GET") && r.contains("/pods?")).toList();
+    assertEquals(List.of(), podQueries);
   }
 
   @Test
