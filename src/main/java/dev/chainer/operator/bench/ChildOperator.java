@@ -26,6 +26,7 @@ final class ChildOperator implements OperatorUnderTest {
   private final Process process;
   private final int port;
   private final Thread stopOnExit;
+  private final HttpClient http = HttpClient.newHttpClient();
 
   /** @param cpus the CPUs the operator may run on (taskset's list), or "" for any */
   ChildOperator(BenchCluster cluster, Benchmark.Options options, String heapLimit, String cpus) throws Exception {
@@ -72,7 +73,7 @@ final class ChildOperator implements OperatorUnderTest {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 

@@ -6,11 +6,14 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
-import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 
 /**
  * An in-process Kubernetes API (the Fabric8 mock server in CRUD mode) with the ChainerJob CRD installed,
@@ -26,6 +29,7 @@ public final class LocalApiServer implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final PodLogs logs;
+  private Thread drain;
 
   private LocalApiServer(KubernetesMockServer server, KubernetesClient client, PodLogs logs) {
     this.server = server;
@@ -38,74 +42,12 @@ public final class LocalApiServer implements AutoCloseable {
     logs.append(namespace, pod, text);
   }
 
-  /**
-   * Fabric8's mixed dispatcher (expectations first, then CRUD) with an indexed CRUD store, plus pods' logs,
-   * which the mock server does not store.
-   */
-  private static final class PodLogs extends io.fabric8.mockwebserver.http.Dispatcher {
-    private static final java.util.regex.Pattern LOG_PATH =
-        java.util.regex.Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?$");
-    private final java.util.Map<String, StringBuffer> logs = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Map<io.fabric8.mockwebserver.ServerRequest,
-        java.util.Queue<io.fabric8.mockwebserver.ServerResponse>> expectations;
-    private final io.fabric8.mockwebserver.internal.MockDispatcher expected;
-    private final IndexedCrudDispatcher store = new IndexedCrudDispatcher();
-
-    PodLogs(java.util.Map<io.fabric8.mockwebserver.ServerRequest,
-        java.util.Queue<io.fabric8.mockwebserver.ServerResponse>> expectations) {
-      this.expectations = expectations;
-      this.expected = new io.fabric8.mockwebserver.internal.MockDispatcher(expectations);
-    }
-
-    void append(String namespace, String pod, String text) {
-      logs.computeIfAbsent(namespace + "/" + pod, k -> new StringBuffer()).append(text);
-    }
-
-    /**
-     * A container that printed nothing has an empty log, as a kubelet answers; the CRUD dispatcher would
-     * answer an unknown path with a list of every object it stores. tailLines and limitBytes are honoured.
-     */
-    @Override
-    public io.fabric8.mockwebserver.http.MockResponse dispatch(io.fabric8.mockwebserver.http.RecordedRequest request) {
-      var queue = expectations.get(new io.fabric8.mockwebserver.internal.SimpleRequest(
-          io.fabric8.mockwebserver.dsl.HttpMethod.valueOf(request.getMethod()), request.getPath()));
-      if (queue != null && !queue.isEmpty()) {
-        return expected.dispatch(request);
-      }
-      java.util.regex.Matcher m = LOG_PATH.matcher(request.getPath());
-      if (!"GET".equals(request.getMethod()) || !m.matches()) {
-        return store.dispatch(request);
-      }
-      StringBuffer log = logs.get(m.group(1) + "/" + m.group(2));
-      String text = log == null ? "" : log.toString();
-      String query = m.group(3) == null ? "" : m.group(3);
-      text = tail(text, parameter(query, "tailLines"), parameter(query, "limitBytes"));
-      return new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(200).setBody(text);
-    }
-
-    private static String tail(String text, Integer lines, Integer bytes) {
-      List<String> all = List.of(text.split("(?<=\n)"));
-      if (lines != null && all.size() > lines) {
-        text = String.join("", all.subList(all.size() - lines, all.size()));
-      }
-      byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      return bytes == null || utf8.length <= bytes ? text
-          : new String(utf8, 0, bytes, java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static Integer parameter(String query, String name) {
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("[?&]" + name + "=(\\d+)").matcher(query);
-      return m.find() ? Integer.valueOf(m.group(1)) : null;
-    }
-  }
-
   public static LocalApiServer start() {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
-    var responses = new HashMap<io.fabric8.mockwebserver.ServerRequest,
-        java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
-    PodLogs logs = new PodLogs(responses);
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+    PodLogs logs = new PodLogs();
     KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
-        new MockWebServer(), responses, logs, false);
+        new MockWebServer(), expectations, new LocalDispatcher(expectations, logs), false);
     server.init();
     // The mock has no authorizer: answer access reviews as for a cluster admin (leader election asks one).
     server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
@@ -135,7 +77,7 @@ public final class LocalApiServer implements AutoCloseable {
    * over a long run they would fill this JVM's heap and its collector would compete with the API server.
    */
   public LocalApiServer forgetRequests() {
-    Thread drain = new Thread(() -> {
+    drain = new Thread(() -> {
       try {
         while (true) {
           server.takeRequest();
@@ -159,6 +101,9 @@ public final class LocalApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (drain != null) {
+      drain.interrupt();
+    }
     client.close();
     server.destroy();
   }

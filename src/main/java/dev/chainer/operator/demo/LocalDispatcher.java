@@ -1,0 +1,39 @@
+package dev.chainer.operator.demo;
+
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.internal.MockDispatcher;
+import io.fabric8.mockwebserver.internal.SimpleRequest;
+import java.util.Map;
+import java.util.Queue;
+
+/**
+ * Routes the in-process API server's requests as Fabric8's mixed dispatcher does (a test's expectations
+ * first, then the CRUD store), with an indexed store and pods' logs.
+ */
+final class LocalDispatcher extends Dispatcher {
+  private final Map<ServerRequest, Queue<ServerResponse>> expectations;
+  private final MockDispatcher expected;
+  private final PodLogs logs;
+  private final IndexedCrudDispatcher store = new IndexedCrudDispatcher();
+
+  LocalDispatcher(Map<ServerRequest, Queue<ServerResponse>> expectations, PodLogs logs) {
+    this.expectations = expectations;
+    this.expected = new MockDispatcher(expectations);
+    this.logs = logs;
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    Queue<ServerResponse> queue = expectations.get(new SimpleRequest(HttpMethod.valueOf(request.getMethod()),
+        request.getPath()));
+    if (queue != null && !queue.isEmpty()) {
+      return expected.dispatch(request);
+    }
+    return logs.serve(request).orElseGet(() -> store.dispatch(request));
+  }
+}
