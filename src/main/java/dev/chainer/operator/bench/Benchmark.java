@@ -5,21 +5,12 @@ import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.cli.JobFiles;
 import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.reconcile.ApiRequests;
-import dev.chainer.operator.render.DesiredObjects;
-import dev.chainer.operator.render.JobLabels;
-import dev.chainer.operator.render.JobRenderer;
-import dev.chainer.operator.render.SshKeyPair;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.readiness.Readiness;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +18,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Measures the operator on N MPI jobs (2 workers x 4 processes) submitted at once and driven to
- * Completed by the simulated kubelet: API requests by phase, time to create every job's workers against a
- * bare client creating the same objects, latency from the last worker Ready to the launcher, memory,
- * reconciles per job.
+ * Measures the operator on N jobs (by default MPI, 2 workers x 4 processes) submitted at once and driven to
+ * Completed: API requests by phase, time to create every job's workers against a bare client doing the same
+ * work ({@link Baseline}), latency from the last worker Ready to the launcher, memory, reconciles per job. On
+ * the in-process API server with the simulated kubelet, or on a cluster ({@link BenchCluster}).
  */
 public final class Benchmark {
   static final int WORKERS = 2;
