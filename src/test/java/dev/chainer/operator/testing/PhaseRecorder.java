@@ -39,6 +39,15 @@ public final class PhaseRecorder implements AutoCloseable {
     }
   }
 
+  /**
+   * The phases once the watch has delivered {@code last}: a GET can see a phase before the watch event for it
+   * arrives, so a test that awaited a phase by polling waits here for the watch to catch up.
+   */
+  public List<JobPhase> phasesUntil(JobPhase last) {
+    return OperatorHarness.await(this::phases, p -> !p.isEmpty() && p.get(p.size() - 1) == last,
+        "the watch to deliver phase " + last);
+  }
+
   @Override
   public void close() {
     watch.close();
