@@ -7,6 +7,7 @@ import dev.chainer.operator.render.JobRenderer;
 import dev.chainer.operator.render.SshKeyPair;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ record Baseline(Duration time, long served) {
     for (int i = 0; i < o.jobs; i++) {
       ChainerJob job = Benchmark.job(template, o.namespace, String.format("baseline-%04d", i), run);
       objects.add(job);
-      ChainerJob rendered = Benchmark.job(template, o.namespace, job.getMetadata().getName(), run);
+      // Rendered from a copy with a uid (the objects' owner references need one); the job is submitted without.
+      ChainerJob rendered = Serialization.clone(job);
       rendered.getMetadata().setUid("baseline-" + i);
       DesiredObjects d = JobRenderer.render(rendered, config,
           SshKeyPair.generate(job.getMetadata().getName()), null, 0);

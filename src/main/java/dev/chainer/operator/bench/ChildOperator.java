@@ -57,8 +57,9 @@ final class ChildOperator implements OperatorUnderTest {
     Runtime.getRuntime().addShutdownHook(stopOnExit);
     Instant deadline = Instant.now().plusSeconds(60);
     while (!ready()) {
-      if (Instant.now().isAfter(deadline) || !process.isAlive()) {
-        throw new IllegalStateException("the operator process did not become ready");
+      checkAlive();
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException("the operator process did not become ready within 60 s");
       }
       Thread.sleep(200);
     }

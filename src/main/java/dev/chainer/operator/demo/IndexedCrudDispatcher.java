@@ -9,13 +9,13 @@ import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.crud.AttributeType;
 import io.fabric8.mockwebserver.http.MockResponse;
 import java.net.HttpURLConnection;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 /**
  * Fabric8's CRUD dispatcher with an index. The original answers every read and every write by comparing the
@@ -70,13 +70,7 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     if (candidates.isEmpty()) {
       return super.findResource(query);
     }
-    for (AttributeSet key : candidates.get()) {
-      String value = map.get(key);
-      if (value != null && key.matches(query)) {
-        return Map.entry(key, value);
-      }
-    }
-    return null;
+    return matching(candidates.get(), query).findFirst().orElse(null);
   }
 
   @Override
@@ -86,13 +80,7 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     if (candidates.isEmpty()) {
       return super.handleGet(path);
     }
-    List<String> items = new ArrayList<>();
-    for (AttributeSet key : candidates.get()) {
-      String value = map.get(key);
-      if (value != null && key.matches(query)) {
-        items.add(value);
-      }
-    }
+    List<String> items = matching(candidates.get(), query).map(Map.Entry::getValue).toList();
     boolean named = query.containsKey(KubernetesAttributesExtractor.NAME);
     if (items.isEmpty() && !named) {
       return super.handleGet(path); // nothing stored: perhaps an API discovery request, which the original knows
@@ -103,6 +91,13 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     }
     return new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK)
         .setBody(lists.compose(items, String.valueOf(lastVersion.get())));
+  }
+
+  /** The stored objects among the candidates that the query matches (a candidate may just have been removed). */
+  private Stream<Map.Entry<AttributeSet, String>> matching(Set<AttributeSet> candidates, AttributeSet query) {
+    return candidates.stream().filter(key -> key.matches(query))
+        .map(key -> Optional.ofNullable(map.get(key)).map(value -> Map.entry(key, value)))
+        .flatMap(Optional::stream);
   }
 
   /** The stored keys a query can match, or empty when the index cannot narrow it (no kind). */
