@@ -1,6 +1,9 @@
 package dev.chainer.operator.api;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -36,6 +39,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ValidationRule(value = ChainerJob.FROZEN_ONCE_STARTED,
     message = "the job has started: only spec.runPolicy can change; delete and re-create the job to change "
         + "anything else")
+@SchemaCustomizer(CrdSchemaBounds.class)
 public class ChainerJob extends CustomResource<ChainerJobSpec, ChainerJobStatus> implements Namespaced {
   public static final String GROUP = "chainer.dev";
   public static final String VERSION = "v1";
@@ -62,4 +66,23 @@ public class ChainerJob extends CustomResource<ChainerJobSpec, ChainerJobStatus>
       + " && (has(self.spec.condaDependenciesFile) == has(oldSelf.spec.condaDependenciesFile) && (!has(self.spec.condaDependenciesFile) || self.spec.condaDependenciesFile == oldSelf.spec.condaDependenciesFile))"
       + " && (has(self.spec.pipRequirementsFile) == has(oldSelf.spec.pipRequirementsFile) && (!has(self.spec.pipRequirementsFile) || self.spec.pipRequirementsFile == oldSelf.spec.pipRequirementsFile))"
       + ")";
+
+  /** Never fails on content: see {@link TolerantReaders}. */
+  @Override
+  @JsonSerialize(using = TolerantReaders.SpecWriter.class)
+  public ChainerJobSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @JsonDeserialize(using = TolerantReaders.Spec.class)
+  public void setSpec(ChainerJobSpec spec) {
+    super.setSpec(spec);
+  }
+
+  @Override
+  @JsonDeserialize(using = TolerantReaders.Status.class)
+  public void setStatus(ChainerJobStatus status) {
+    super.setStatus(status);
+  }
 }

@@ -1,9 +1,11 @@
 package dev.chainer.operator.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -95,18 +97,22 @@ public class ChainerJobSpec {
       + "its value as separate arguments, keys in sorted order. A list value gives the flag then each item; a "
       + "null, empty string or empty list value gives the flag alone; booleans become True/False. A value "
       + "'$AZUREML_DATAREFERENCE_<name>' becomes that input's path. Use 'arguments' when order matters.")
+  @Size(max = Limits.MAX_SCRIPT_PARAMS)
   private Map<String, JsonNode> scriptParams;
 
   @JsonPropertyDescription("Ordered script arguments (ScriptRunConfig.arguments), passed after scriptParams, "
       + "verbatim: no shell ever sees them.")
+  @Size(max = Limits.MAX_ARGUMENTS)
   private List<String> arguments;
 
   @Min(1)
-  @JsonPropertyDescription("Number of worker pods (node_count); default 1.")
+  @Max(Limits.MAX_NODES)
+  @JsonPropertyDescription("Number of worker pods (node_count); default 1, at most 1000.")
   private Integer nodeCount;
 
   @Min(1)
-  @JsonPropertyDescription("MPI processes per worker pod (process_count_per_node); default 1.")
+  @Max(Limits.MAX_PROCESSES_PER_NODE)
+  @JsonPropertyDescription("MPI processes per worker pod (process_count_per_node); default 1, at most 128.")
   private Integer processCountPerNode;
 
   @Size(max = 8)
@@ -143,9 +149,11 @@ public class ChainerJobSpec {
   private Boolean userManaged;
 
   @JsonPropertyDescription("Conda packages installed in every training pod before the script (conda_packages).")
+  @Size(max = Limits.MAX_PACKAGES)
   private List<String> condaPackages;
 
   @JsonPropertyDescription("pip packages installed in every training pod before the script (pip_packages).")
+  @Size(max = Limits.MAX_PACKAGES)
   private List<String> pipPackages;
 
   @Size(max = 1024)
@@ -165,6 +173,7 @@ public class ChainerJobSpec {
   private String pipRequirementsFilePath;
 
   @JsonPropertyDescription("Environment variables set in every training container (environment_variables).")
+  @Size(max = Limits.MAX_ENVIRONMENT_VARIABLES)
   private Map<String, String> environmentVariables;
 
   @JsonPropertyDescription("Image, Python set-up and environment variables in one object "
@@ -173,6 +182,7 @@ public class ChainerJobSpec {
 
   @JsonPropertyDescription("Data made available to the script (inputs); each path is in "
       + "AZUREML_DATAREFERENCE_<name>.")
+  @Size(max = Limits.MAX_INPUTS)
   private List<DataReference> inputs;
 
   @Size(max = 32)
@@ -186,8 +196,9 @@ public class ChainerJobSpec {
   private DataReference resumeFrom;
 
   @Min(1)
+  @Max(Limits.MAX_SECONDS)
   @JsonPropertyDescription("Wall-clock limit for the whole job in seconds (max_run_duration_seconds); past it "
-      + "the job fails with reason DeadlineExceeded. No limit when unset.")
+      + "the job fails with reason DeadlineExceeded. No limit when unset; at most 2147483647.")
   private Long maxRunDurationSeconds;
 
   @Size(max = 32)
@@ -201,6 +212,10 @@ public class ChainerJobSpec {
 
   @JsonPropertyDescription("Retries, clean-up, TTL, suspension and cancellation.")
   private RunPolicy runPolicy;
+
+  /** Set instead of the fields when the stored spec could not be read into them. */
+  @JsonIgnore
+  private UnreadableSpec unreadable;
 
   public String getSourceDirectory() { return sourceDirectory; }
   public void setSourceDirectory(String v) { this.sourceDirectory = v; }
@@ -266,6 +281,10 @@ public class ChainerJobSpec {
   public void setFrameworkVersion(String v) { this.frameworkVersion = v; }
   public KubernetesSettings getKubernetes() { return kubernetes; }
   public void setKubernetes(KubernetesSettings v) { this.kubernetes = v; }
+  @JsonIgnore
+  public UnreadableSpec getUnreadable() { return unreadable; }
+  @JsonIgnore
+  public void setUnreadable(UnreadableSpec v) { this.unreadable = v; }
   public RunPolicy getRunPolicy() { return runPolicy; }
   public void setRunPolicy(RunPolicy v) { this.runPolicy = v; }
 }

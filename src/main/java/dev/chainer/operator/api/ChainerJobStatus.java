@@ -2,6 +2,8 @@ package dev.chainer.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,8 @@ public class ChainerJobStatus {
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The metadata.generation this status describes.")
+  @Min(0)
+  @Max(Limits.MAX_STATUS_COUNT)
   private Long observedGeneration;
 
   @JsonPropertyDescription("When the job started (RFC 3339).")
@@ -33,9 +37,13 @@ public class ChainerJobStatus {
   private String completionTime;
 
   @JsonPropertyDescription("Worker pods that are Ready.")
+  @Min(0)
+  @Max(Limits.MAX_NODES)
   private Integer readyWorkers;
 
   @JsonPropertyDescription("Worker pods wanted (nodeCount).")
+  @Min(0)
+  @Max(Limits.MAX_NODES)
   private Integer totalWorkers;
 
   @JsonPropertyDescription("readyWorkers/totalWorkers, for kubectl get.")
@@ -45,6 +53,8 @@ public class ChainerJobStatus {
   private LauncherStatus launcher;
 
   @JsonPropertyDescription("How many times the whole job was restarted after a failure.")
+  @Min(0)
+  @Max(Limits.MAX_BACKOFF_LIMIT)
   private Integer restartCount;
 
   @JsonPropertyDescription("Training progress read from the launcher's output: epoch, iteration, percent, "

@@ -2,6 +2,7 @@ package dev.chainer.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import java.util.Map;
 
 /**
@@ -17,6 +18,7 @@ public class EnvironmentDefinition {
   private PythonSection python;
 
   @JsonPropertyDescription("Environment variables set in every training container.")
+  @Size(max = Limits.MAX_ENVIRONMENT_VARIABLES)
   private Map<String, String> environmentVariables;
 
   public DockerSection getDocker() { return docker; }

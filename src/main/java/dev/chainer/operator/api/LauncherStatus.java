@@ -2,6 +2,8 @@ package dev.chainer.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import java.util.Objects;
 
 /** What the launcher pod is doing. */
@@ -14,6 +16,8 @@ public class LauncherStatus {
   private String state;
 
   @JsonPropertyDescription("Exit code of the launcher's training container once it has ended.")
+  @Min(Integer.MIN_VALUE)
+  @Max(Integer.MAX_VALUE)
   private Integer exitCode;
 
   @JsonPropertyDescription("Why the launcher ended or waits, e.g. OOMKilled, ImagePullBackOff, Error.")

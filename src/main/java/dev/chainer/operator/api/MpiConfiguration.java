@@ -2,12 +2,14 @@ package dev.chainer.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
 /** The estimator's Mpi object. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class MpiConfiguration {
   @Min(1)
+  @Max(Limits.MAX_PROCESSES_PER_NODE)
   @JsonPropertyDescription("MPI processes per worker node (process_count_per_node); default 1. Must equal "
       + "spec.processCountPerNode when both are set.")
   private Integer processCountPerNode;

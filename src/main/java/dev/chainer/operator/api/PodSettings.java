@@ -2,6 +2,7 @@ package dev.chainer.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -16,27 +17,34 @@ public class PodSettings {
   private ResourceRequirements resources;
 
   @JsonPropertyDescription("Extra node labels the pods must match (merged with computeTarget, vmSize, vmPriority).")
+  @Size(max = Limits.MAX_POD_MAP_ENTRIES)
   private Map<String, String> nodeSelector;
 
   @JsonPropertyDescription("Extra tolerations (added to the low-priority toleration when vmPriority is lowpriority).")
+  @Size(max = Limits.MAX_TOLERATIONS)
   private List<Toleration> tolerations;
 
   @JsonPropertyDescription("Pod affinity and anti-affinity.")
   private Affinity affinity;
 
   @JsonPropertyDescription("PriorityClass of the pods.")
+  @Size(max = Limits.MAX_REFERENCE_NAME_LENGTH)
   private String priorityClassName;
 
   @JsonPropertyDescription("ServiceAccount the pods run as.")
+  @Size(max = Limits.MAX_REFERENCE_NAME_LENGTH)
   private String serviceAccountName;
 
   @JsonPropertyDescription("Scheduler for the pods, e.g. a gang scheduler.")
+  @Size(max = Limits.MAX_REFERENCE_NAME_LENGTH)
   private String schedulerName;
 
   @JsonPropertyDescription("Extra labels on the pods.")
+  @Size(max = Limits.MAX_POD_MAP_ENTRIES)
   private Map<String, String> labels;
 
   @JsonPropertyDescription("Extra annotations on the pods.")
+  @Size(max = Limits.MAX_POD_MAP_ENTRIES)
   private Map<String, String> annotations;
 
   public ResourceRequirements getResources() { return resources; }

@@ -2,6 +2,7 @@ package dev.chainer.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import java.util.List;
 
 /** The Python part of an environment definition. */
@@ -11,9 +12,11 @@ public class PythonSection {
   private Boolean userManaged;
 
   @JsonPropertyDescription("Conda packages to install before the script starts.")
+  @Size(max = Limits.MAX_PACKAGES)
   private List<String> condaPackages;
 
   @JsonPropertyDescription("pip packages to install before the script starts.")
+  @Size(max = Limits.MAX_PACKAGES)
   private List<String> pipPackages;
 
   @JsonPropertyDescription("Conda environment file, relative to sourceDirectory.")

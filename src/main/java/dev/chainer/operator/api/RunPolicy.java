@@ -2,14 +2,16 @@ package dev.chainer.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
 /** How the operator runs the job: retries, clean-up, suspension and cancellation. Editable at any time. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RunPolicy {
   @Min(0)
+  @Max(Limits.MAX_BACKOFF_LIMIT)
   @JsonPropertyDescription("How many times the whole job (fresh workers and launcher) is restarted after a "
-      + "failure; default 0, no automatic retry.")
+      + "failure; default 0, no automatic retry; at most 100.")
   private Integer backoffLimit;
 
   @JsonPropertyDescription("Which workers are deleted when the job ends: Running (default; frees GPUs at once), "
@@ -17,6 +19,7 @@ public class RunPolicy {
   private CleanPodPolicy cleanPodPolicy;
 
   @Min(0)
+  @Max(Limits.MAX_SECONDS)
   @JsonPropertyDescription("Seconds after the job finished at which the ChainerJob and all it owns are deleted; "
       + "kept forever when unset.")
   private Long ttlSecondsAfterFinished;

@@ -2,6 +2,8 @@ package dev.chainer.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import java.util.Map;
 import java.util.Objects;
 
@@ -9,18 +11,28 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TrainingProgress {
   @JsonPropertyDescription("Current epoch.")
+  @Min(0)
+  @Max(Limits.MAX_STATUS_COUNT)
   private Long epoch;
 
   @JsonPropertyDescription("Epochs the run stops after, when known (from the progress bar or --epoch).")
+  @Min(0)
+  @Max(Limits.MAX_STATUS_COUNT)
   private Long totalEpochs;
 
   @JsonPropertyDescription("Current iteration.")
+  @Min(0)
+  @Max(Limits.MAX_STATUS_COUNT)
   private Long iteration;
 
   @JsonPropertyDescription("Iterations the run stops after, when the stop trigger counts iterations.")
+  @Min(0)
+  @Max(Limits.MAX_STATUS_COUNT)
   private Long totalIterations;
 
   @JsonPropertyDescription("Percent done (0-100).")
+  @Min(0)
+  @Max(100)
   private Integer percent;
 
   @JsonPropertyDescription("Last reported values of the metrics, e.g. main/loss, validation/main/accuracy "
@@ -28,9 +40,13 @@ public class TrainingProgress {
   private Map<String, String> metrics;
 
   @JsonPropertyDescription("Seconds since the job started.")
+  @Min(0)
+  @Max(Limits.MAX_STATUS_COUNT)
   private Long elapsedSeconds;
 
   @JsonPropertyDescription("Estimated seconds until training ends.")
+  @Min(0)
+  @Max(Limits.MAX_STATUS_COUNT)
   private Long estimatedSecondsRemaining;
 
   @JsonPropertyDescription("When this progress was read (RFC 3339).")

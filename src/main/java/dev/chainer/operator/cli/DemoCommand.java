@@ -8,6 +8,7 @@ import dev.chainer.operator.demo.LocalApiServer;
 import dev.chainer.operator.demo.SimulatedKubelet;
 import dev.chainer.operator.demo.Timeline;
 import dev.chainer.operator.reconcile.ChainerOperator;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -57,7 +58,12 @@ public final class DemoCommand implements Callable<Integer> {
       String ns = job.getMetadata().getNamespace();
       String name = job.getMetadata().getName();
       timeline.print("in-process API server up, CRD installed, operator started, simulated kubelet running");
-      api.client().resource(job).create();
+      try {
+        api.client().resource(job).create();
+      } catch (KubernetesClientException refused) {
+        err.println("error: the API server refused the job: " + refusal(refused));
+        return 1;
+      }
       timeline.print("submitted ChainerJob " + ns + "/" + name);
       ChainerJobStatus status = watch(timeline, ns, name);
       if (status != null && status.getPhase() == JobPhase.Completed) {
@@ -68,6 +74,11 @@ public final class DemoCommand implements Callable<Integer> {
           + (status.getMessage() == null ? "" : " (" + status.getMessage() + ")")));
       return 1;
     }
+  }
+
+  /** What kubectl prints for a refused object: the server's message, else the client's. */
+  private static String refusal(KubernetesClientException e) {
+    return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
   }
 
   private ChainerJobStatus watch(Timeline timeline, String ns, String name) {

@@ -1,6 +1,11 @@
 package dev.chainer.operator.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chainer.operator.demo.admission.Admission;
+import dev.chainer.operator.demo.admission.Refusal;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesResponseComposer;
@@ -31,6 +36,14 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   private final Map<String, Set<AttributeSet>> index = new ConcurrentHashMap<>();
   private final AtomicLong lastVersion = new AtomicLong();
   private final KubernetesResponseComposer lists = new KubernetesResponseComposer();
+  private static final String CRDS = "customresourcedefinitions";
+  private final Map<String, Map.Entry<String, CustomResourceDefinition>> parsedCrds = new ConcurrentHashMap<>();
+  private final Admission admission;
+
+  /** @param cel whether CRDs keep their CEL rules, as on Kubernetes 1.25 and later (see {@link Admission}) */
+  IndexedCrudDispatcher(boolean cel) {
+    this.admission = new Admission(this::crd, cel);
+  }
 
   @Override
   public long requestResourceVersion() {
@@ -39,10 +52,22 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     return version;
   }
 
-  /** Every change of the store passes here (under the original's write lock): keep the index in step. */
+  /**
+   * Every change of the store passes here (under the original's write lock): admission decides what is stored (a
+   * refusal is thrown to the original's request handling, which answers with its Status), and the index follows.
+   */
   @Override
   public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
       GenericKubernetesResource resource, String newState) {
+    if (newState != null) {
+      String old = oldAttributes == null ? null : map.get(oldAttributes);
+      JsonNode object = parse(newState);
+      JsonNode admitted = admit(object, old == null ? null : parse(old));
+      if (!admitted.equals(object)) {
+        newState = Serialization.asJson(admitted);
+        resource = null;
+      }
+    }
     super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
     if (oldAttributes != null) {
       keys(oldAttributes).forEach(k -> index.computeIfPresent(k, (key, set) -> {
@@ -54,6 +79,45 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       AttributeSet stored = storedKey(pathAttributes, resource, newState);
       keys(stored).forEach(k -> index.computeIfAbsent(k, key -> ConcurrentHashMap.newKeySet()).add(stored));
     }
+  }
+
+  private JsonNode admit(JsonNode object, JsonNode old) {
+    try {
+      return admission.admit(object, old);
+    } catch (Refusal refusal) {
+      throw IndexedCrudDispatcher.<RuntimeException>sneaky(refusal);
+    }
+  }
+
+  /** Rethrows a checked exception where the overridden signature cannot declare it. */
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> E sneaky(Throwable e) throws E {
+    throw (E) e;
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return Serialization.jsonMapper().readTree(json);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** A stored CRD by {@code <kind>.<group>}; parsed once per stored version. */
+  private Optional<CustomResourceDefinition> crd(String kindAndGroup) {
+    for (AttributeSet key : index.getOrDefault(CRDS, Set.of())) {
+      String json = map.get(key);
+      if (json == null) {
+        continue;
+      }
+      CustomResourceDefinition crd = parsedCrds.compute(key.toString(), (k, cached) ->
+          cached != null && cached.getKey().equals(json) ? cached
+              : Map.entry(json, Serialization.unmarshal(json, CustomResourceDefinition.class))).getValue();
+      if (kindAndGroup.equals(crd.getSpec().getNames().getKind() + "." + crd.getSpec().getGroup())) {
+        return Optional.of(crd);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The key the original stored the new state under (computed the same way). */

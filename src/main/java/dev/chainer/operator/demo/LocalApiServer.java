@@ -1,5 +1,6 @@
 package dev.chainer.operator.demo;
 
+import dev.chainer.operator.api.ChainerJobCrd;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -8,20 +9,17 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
 
 /**
- * An in-process Kubernetes API (the Fabric8 mock server in CRUD mode) with the ChainerJob CRD installed,
- * for the demo and the tests. It stores and watches objects like an API server, but runs no controllers,
- * no garbage collection and no admission (no schema or CEL validation, no server-side apply).
+ * An in-process Kubernetes API (the Fabric8 mock server in CRUD mode) with the ChainerJob CRD installed, for the
+ * demo and the tests. It stores and watches objects like an API server and admits writes as a current one does
+ * (CRD cost budget, custom resources checked against their CRD's structural schema and CEL rules, unknown fields
+ * pruned: see {@link dev.chainer.operator.demo.admission.Admission}). It has no server-side apply.
  */
 public final class LocalApiServer implements AutoCloseable {
-  public static final String CRD_RESOURCE = "/META-INF/fabric8/chainerjobs.chainer.dev-v1.yml";
 
   /** Held so the JUL configuration is not garbage-collected: the mock logs every request at INFO. */
   private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -42,12 +40,25 @@ public final class LocalApiServer implements AutoCloseable {
     logs.append(namespace, pod, text);
   }
 
+  /** A server that checks what a current (1.25+) Kubernetes API server checks, CEL rules included. */
   public static LocalApiServer start() {
+    return start(true);
+  }
+
+  /**
+   * A server like Kubernetes 1.19 to 1.24: it drops the CRD's CEL rules, so jobs that only those rules refuse are
+   * stored, and the operator's own validation is all that stands in their way.
+   */
+  public static LocalApiServer startWithoutCel() {
+    return start(false);
+  }
+
+  private static LocalApiServer start(boolean cel) {
     MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
     Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
     PodLogs logs = new PodLogs();
     KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
-        new MockWebServer(), expectations, new LocalDispatcher(expectations, logs), false);
+        new MockWebServer(), expectations, new LocalDispatcher(expectations, logs, cel), false);
     server.init();
     // The mock has no authorizer: answer access reviews as for a cluster admin (leader election asks one).
     server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
@@ -62,14 +73,7 @@ public final class LocalApiServer implements AutoCloseable {
   }
 
   public static CustomResourceDefinition crd() {
-    try (InputStream in = LocalApiServer.class.getResourceAsStream(CRD_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("the ChainerJob CRD is not on the classpath at " + CRD_RESOURCE);
-      }
-      return Serialization.unmarshal(in, CustomResourceDefinition.class);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return ChainerJobCrd.definition();
   }
 
   /**

@@ -19,9 +19,10 @@ final class LocalDispatcher extends Dispatcher {
   private final Map<ServerRequest, Queue<ServerResponse>> expectations;
   private final MockDispatcher expected;
   private final PodLogs logs;
-  private final IndexedCrudDispatcher store = new IndexedCrudDispatcher();
+  private final IndexedCrudDispatcher store;
 
-  LocalDispatcher(Map<ServerRequest, Queue<ServerResponse>> expectations, PodLogs logs) {
+  LocalDispatcher(Map<ServerRequest, Queue<ServerResponse>> expectations, PodLogs logs, boolean cel) {
+    this.store = new IndexedCrudDispatcher(cel);
     this.expectations = expectations;
     this.expected = new MockDispatcher(expectations);
     this.logs = logs;

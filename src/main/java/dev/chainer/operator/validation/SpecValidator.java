@@ -2,9 +2,13 @@ package dev.chainer.operator.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.ChainerJobCrd;
 import dev.chainer.operator.api.ChainerJobSpec;
 import dev.chainer.operator.api.EnvironmentDefinition;
+import dev.chainer.operator.api.Limits;
+import dev.chainer.operator.api.UnreadableSpec;
 import dev.chainer.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +21,6 @@ import java.util.regex.Pattern;
  * carries the same rules as CEL for clusters that run it, but the operator never relies on that.
  */
 public final class SpecValidator {
-  /** Longest job name whose derived names (StatefulSet + revision hash, pod host names) stay valid. */
-  public static final int MAX_NAME_LENGTH = 45;
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
 
   private SpecValidator() {}
@@ -31,6 +33,12 @@ public final class SpecValidator {
       out.add(Problem.error("spec", "is required"));
       return out;
     }
+    if (spec.getUnreadable() != null) {
+      checkUnreadable(spec.getUnreadable(), out);
+      return out;
+    }
+    out.addAll(StructuralSchema.validate(Serialization.jsonMapper().valueToTree(spec), ChainerJobCrd.specSchema(),
+        "spec"));
     EstimatorRules.check(spec, config, out);
     checkSource(spec, out);
     checkScriptParams(spec.getScriptParams(), out);
@@ -48,11 +56,20 @@ public final class SpecValidator {
   }
 
   private static void checkName(String name, List<Problem> out) {
-    if (name == null || name.length() > MAX_NAME_LENGTH || !DNS_LABEL.matcher(name).matches()) {
+    if (name == null || name.length() > Limits.MAX_JOB_NAME_LENGTH || !DNS_LABEL.matcher(name).matches()) {
       out.add(Problem.error("metadata.name", "must be a DNS label (lower-case letters, digits, '-', starting with "
-          + "a letter) of at most " + MAX_NAME_LENGTH + " characters: it names the job's Service, StatefulSet "
+          + "a letter) of at most " + Limits.MAX_JOB_NAME_LENGTH + " characters: it names the job's Service, StatefulSet "
           + "and pods (got " + (name == null ? "none" : "'" + name + "', " + name.length() + " characters") + ")"));
     }
+  }
+
+  /** The schema names what is wrong where it can; the reader's own reason is the fallback. */
+  private static void checkUnreadable(UnreadableSpec unreadable, List<Problem> out) {
+    List<Problem> schema = StructuralSchema.validate(unreadable.raw(), ChainerJobCrd.specSchema(), "spec");
+    if (schema.isEmpty()) {
+      out.add(Problem.error(unreadable.field(), "cannot be read: " + unreadable.reason()));
+    }
+    out.addAll(schema);
   }
 
   private static void checkSource(ChainerJobSpec spec, List<Problem> out) {

@@ -1,5 +1,7 @@
 package dev.chainer.operator.api;
 
+import dev.chainer.operator.demo.admission.CelRules;
+
 import static dev.chainer.operator.testing.TestJobs.job;
 import static dev.chainer.operator.testing.TestJobs.mpi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,12 +29,12 @@ class CrdValidationRulesTest {
   }
 
   private static List<String> violations(ChainerJob job) throws Exception {
-    return CrdRules.violations(schema(), job, null);
+    return CelRules.violations(schema(), job, null);
   }
 
   @Test
   void everyRuleCompiles() throws Exception {
-    assertTrue(CrdRules.compileAll(schema()).size() >= 12);
+    assertTrue(CelRules.compileAll(schema()).size() >= 12);
   }
 
   @Test
@@ -88,11 +90,11 @@ class CrdValidationRulesTest {
     ChainerJob suspended = Serialization.clone(before);
     suspended.getSpec().setRunPolicy(new RunPolicy());
     suspended.getSpec().getRunPolicy().setSuspend(true);
-    assertTrue(CrdRules.violations(schema(), resized, before).stream().anyMatch(m -> m.startsWith(
+    assertTrue(CelRules.violations(schema(), resized, before).stream().anyMatch(m -> m.startsWith(
         "the job has started: only spec.runPolicy can change")));
-    assertEquals(List.of(), CrdRules.violations(schema(), suspended, before));
+    assertEquals(List.of(), CelRules.violations(schema(), suspended, before));
     ChainerJob notStarted = Serialization.clone(before);
     notStarted.setStatus(null);
-    assertEquals(List.of(), CrdRules.violations(schema(), resized, notStarted));
+    assertEquals(List.of(), CelRules.violations(schema(), resized, notStarted));
   }
 }

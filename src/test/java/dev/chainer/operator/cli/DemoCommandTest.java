@@ -40,6 +40,8 @@ class DemoCommandTest {
     demo.timeoutSeconds = 30;
     String[] r = run(demo);
     assertEquals("1", r[0]);
-    assertTrue(r[2].contains("Failed (spec.useDocker: must be true"), r[2]);
+    // A current API server refuses it with the CRD's CEL rule, before the operator ever sees it.
+    assertTrue(r[2].contains("error: the API server refused the job: ChainerJob.chainer.dev \"invalid\" is invalid: "
+        + "spec.useDocker: Invalid value: \"object\": useDocker must be true"), r[2]);
   }
 }

@@ -76,36 +76,6 @@ class LifecycleTest extends WithOperator {
   }
 
   @Test
-  void invalidSpecFailsWithEveryMessageAndCreatesNothing() {
-    h.kubelet.start();
-    ChainerJob job = h.submit(job("sourceDirectory: /app\nentryScript: ../x.py\nnodeCount: 2\nuseDocker: false"));
-    ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
-    assertEquals("InvalidSpec", failed.getReason());
-    assertTrue(failed.getMessage().contains("spec.useDocker: must be true"), failed.getMessage());
-    assertTrue(failed.getMessage().contains("spec.entryScript:"), failed.getMessage());
-    assertTrue(failed.getMessage().contains("spec.distributedTraining: is required"), failed.getMessage());
-    assertEquals("InvalidSpec", failed.getConditions().stream().filter(c -> c.getType().equals("Failed"))
-        .findFirst().orElseThrow().getReason());
-    var event = OperatorHarness.await(() -> h.event(job, "InvalidSpec").orElse(null), e -> true, "event");
-    assertEquals("Warning", event.getType());
-    assertTrue(event.getMessage().contains("spec.useDocker"));
-    assertTrue(h.client.pods().inNamespace("team-a").list().getItems().isEmpty());
-    assertTrue(h.client.apps().statefulSets().inNamespace("team-a").list().getItems().isEmpty());
-  }
-
-  @Test
-  void fixingAnInvalidSpecStartsTheJob() {
-    h.kubelet.start();
-    ChainerJob job = h.submit(job("sourceDirectory: /app\nentryScript: t.py\nframeworkVersion: \"7.0.0\"\n"
-        + "useDocker: false"));
-    h.awaitPhase(job, JobPhase.Failed);
-    ChainerJob current = h.get(job);
-    current.getSpec().setUseDocker(true);
-    h.client.resource(current).update();
-    h.awaitPhase(job, JobPhase.Completed);
-  }
-
-  @Test
   void deprecatedFieldsGiveAWarningEvent() {
     h.kubelet.start();
     ChainerJob job = h.submit(job("sourceDirectory: /app\nentryScript: t.py\nframeworkVersion: \"7.0.0\"\n"

@@ -91,34 +91,6 @@ class OperatorFaultsTest {
   }
 
   @Test
-  void oneBadJobDoesNotStopTheOthers() {
-    h = new OperatorHarness();
-    h.kubelet.start();
-    ChainerJob bad = h.submit(job("broken", "entryScript: /etc/passwd\nnodeCount: 3"));
-    ChainerJob good = h.submit(mpi(""));
-    h.awaitPhase(bad, JobPhase.Failed);
-    h.awaitPhase(good, JobPhase.Completed);
-    assertTrue(h.operator().isHealthy());
-  }
-
-  @Test
-  void specChangesOfAStartedJobAreIgnoredWithAWarning() {
-    h = new OperatorHarness();
-    h.kubelet.launcherRunTime(Duration.ofSeconds(3)).start();
-    ChainerJob job = h.submit(mpi(""));
-    h.awaitPhase(job, JobPhase.Running);
-    ChainerJob current = h.get(job);
-    current.getSpec().setNodeCount(5);
-    h.client.resource(current).update();
-    var event = OperatorHarness.await(() -> h.event(job, "SpecChangeIgnored").orElse(null), e -> true,
-        "a SpecChangeIgnored event");
-    assertEquals("Warning", event.getType());
-    assertEquals(2, h.client.apps().statefulSets().inNamespace("team-a").withName("train-worker").get()
-        .getSpec().getReplicas());
-    assertEquals(2L, h.awaitPhase(job, JobPhase.Completed).getObservedGeneration());
-  }
-
-  @Test
   void theOperatorNeverWritesASpec() {
     h = new OperatorHarness();
     h.kubelet.start();

@@ -19,9 +19,9 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * A real operator against the in-process API server, with the simulated kubelet driving pods. What the
- * mock cannot do (garbage collection of owned objects, schema and CEL validation) is covered by the
- * simulated kubelet (worker pods go with their StatefulSet) or by tests of the CRD itself.
+ * A real operator against the in-process API server, with the simulated kubelet driving pods. The server admits
+ * ChainerJobs as a current Kubernetes does; garbage collection of owned objects is the simulated kubelet's (worker
+ * pods go with their StatefulSet).
  */
 public final class OperatorHarness implements AutoCloseable {
   public static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -37,9 +37,22 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public OperatorHarness(OperatorConfig config, ChainerOperator.Settings settings) {
+    this(config, settings, LocalApiServer.start());
+  }
+
+  /**
+   * Against an API server that does not run the CRD's CEL rules (Kubernetes before 1.25), so that jobs those rules
+   * would refuse reach the operator, which must refuse them itself.
+   */
+  public static OperatorHarness withoutCel() {
+    return new OperatorHarness(OperatorConfig.defaults(), ChainerOperator.Settings.allNamespaces(),
+        LocalApiServer.startWithoutCel());
+  }
+
+  private OperatorHarness(OperatorConfig config, ChainerOperator.Settings settings, LocalApiServer api) {
     this.config = config;
     this.settings = settings;
-    this.api = LocalApiServer.start();
+    this.api = api;
     this.client = api.client();
     this.kubelet = new SimulatedKubelet(client);
     startOperator();

@@ -1,0 +1,141 @@
+package dev.chainer.operator.demo.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chainer.operator.validation.Problem;
+import dev.chainer.operator.validation.StructuralSchema;
+import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * What the in-process API server checks before it stores an object, as a real (1.25+) API server does:
+ * <ul>
+ *   <li>a CustomResourceDefinition is refused when its CEL rules' estimated cost exceeds the budget;
+ *   <li>a custom resource is checked against the structural schema of its CRD as stored in this server (types,
+ *       bounds, enums, required fields), stripped of undeclared fields, and its CEL rules are evaluated, the
+ *       transition rules against the stored object on updates.
+ * </ul>
+ * Everything else is stored as it comes.
+ */
+public final class Admission {
+  private final Function<String, Optional<CustomResourceDefinition>> crds;
+  private final boolean cel;
+
+  /**
+   * @param crds finds a stored CRD by {@code <kind>.<group>}
+   * @param cel false for an API server before 1.25: it drops a CRD's x-kubernetes-validations when it stores it,
+   *     so its custom resources are checked against the structural schema only
+   */
+  public Admission(Function<String, Optional<CustomResourceDefinition>> crds, boolean cel) {
+    this.crds = crds;
+    this.cel = cel;
+  }
+
+  /**
+   * The object to store in place of {@code object} (pruned), or a {@link Refusal}.
+   *
+   * @param old the stored object this write replaces, or null for a create
+   */
+  public JsonNode admit(JsonNode object, JsonNode old) throws Refusal {
+    String apiVersion = object.path("apiVersion").asText("");
+    String kind = object.path("kind").asText("");
+    if (kind.equals("CustomResourceDefinition") && apiVersion.startsWith("apiextensions.k8s.io/")) {
+      if (!cel) {
+        return withoutCelRules(object);
+      }
+      checkCostBudget(Serialization.jsonMapper().convertValue(object, CustomResourceDefinition.class));
+      return object;
+    }
+    int slash = apiVersion.indexOf('/');
+    if (slash < 0) {
+      return object; // a core kind
+    }
+    String group = apiVersion.substring(0, slash);
+    String version = apiVersion.substring(slash + 1);
+    Optional<JSONSchemaProps> schema = crds.apply(kind + "." + group).flatMap(crd -> schemaOf(crd, version));
+    return schema.isPresent() ? admitCustomResource(object, old, schema.get(), kind, group) : object;
+  }
+
+  private static JsonNode withoutCelRules(JsonNode crd) {
+    JsonNode copy = crd.deepCopy();
+    copy.findParents("x-kubernetes-validations").forEach(n -> ((ObjectNode) n).remove("x-kubernetes-validations"));
+    return copy;
+  }
+
+  private static Optional<JSONSchemaProps> schemaOf(CustomResourceDefinition crd, String version) {
+    return crd.getSpec().getVersions().stream().filter(v -> v.getName().equals(version)).findFirst()
+        .map(CustomResourceDefinitionVersion::getSchema).map(s -> s.getOpenAPIV3Schema());
+  }
+
+  private static JsonNode admitCustomResource(JsonNode object, JsonNode old, JSONSchemaProps schema, String kind,
+      String group) throws Refusal {
+    ObjectNode pruned = object.deepCopy();
+    // metadata, apiVersion and kind are the server's own; everything else is pruned to the schema
+    for (String field : List.of("spec", "status")) {
+      if (pruned.has(field) && schema.getProperties() != null && schema.getProperties().containsKey(field)) {
+        StructuralSchema.prune(pruned.get(field), schema.getProperties().get(field));
+      }
+    }
+    pruned.retain(retained(schema));
+    List<StatusCause> causes = new ArrayList<>();
+    for (Problem p : StructuralSchema.validate(pruned, schema, "")) {
+      causes.add(Refusal.cause(p.field(), p.message()));
+    }
+    if (causes.isEmpty()) {
+      for (CelRules.Violation v : CelRules.evaluate(schema, pruned, old, "")) {
+        causes.add(Refusal.cause(v.field(), "Invalid value: \"object\": " + v.message()));
+      }
+    }
+    if (!causes.isEmpty()) {
+      throw new Refusal(kind, group, pruned.path("metadata").path("name").asText(""), causes);
+    }
+    return pruned;
+  }
+
+  private static List<String> retained(JSONSchemaProps schema) {
+    List<String> fields = new ArrayList<>(List.of("apiVersion", "kind", "metadata"));
+    if (schema.getProperties() != null) {
+      fields.addAll(schema.getProperties().keySet());
+    }
+    return fields;
+  }
+
+  private static void checkCostBudget(CustomResourceDefinition crd) throws Refusal {
+    List<StatusCause> causes = new ArrayList<>();
+    for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
+      if (version.getSchema() == null || version.getSchema().getOpenAPIV3Schema() == null) {
+        continue;
+      }
+      String at = "spec.validation.openAPIV3Schema";
+      List<CrdCostBudget.RuleCost> rules;
+      try {
+        rules = CrdCostBudget.rules(version.getSchema().getOpenAPIV3Schema());
+      } catch (Exception e) {
+        causes.add(Refusal.cause(at, "Invalid value: compilation failed: " + e.getMessage()));
+        continue;
+      }
+      for (CrdCostBudget.RuleCost rule : rules) {
+        if (rule.total() > CrdCostBudget.RULE_LIMIT) {
+          causes.add(Refusal.cause(rule.location().replace("openAPIV3Schema", at) + ".x-kubernetes-validations",
+              "Forbidden: estimated rule cost exceeds budget by factor of "
+                  + CrdCostBudget.factor(rule.total(), CrdCostBudget.RULE_LIMIT)));
+        }
+      }
+      long total = CrdCostBudget.total(rules);
+      if (total > CrdCostBudget.CRD_LIMIT) {
+        causes.add(Refusal.cause(at, "Forbidden: x-kubernetes-validations estimated rule cost total for entire "
+            + "OpenAPIv3 schema exceeds budget by factor of " + CrdCostBudget.factor(total, CrdCostBudget.CRD_LIMIT)));
+      }
+    }
+    if (!causes.isEmpty()) {
+      throw new Refusal("CustomResourceDefinition", "apiextensions.k8s.io", crd.getMetadata().getName(), causes);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.chainer.operator.demo.admission;
+
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A write the in-process API server refuses, answered as a real one does: 422 (or 403), a Status with reason
+ * Invalid naming the object, and one cause per field.
+ */
+public final class Refusal extends KubernetesCrudDispatcherException {
+  private final String kind;
+  private final String group;
+  private final String name;
+  private final List<StatusCause> causes;
+
+  public Refusal(String kind, String group, String name, List<StatusCause> causes) {
+    super(message(kind, group, name, causes), 422);
+    this.kind = kind;
+    this.group = group;
+    this.name = name;
+    this.causes = causes;
+  }
+
+  /** One field's problem, as a Status cause (reason FieldValueInvalid, Kubernetes' usual one). */
+  public static StatusCause cause(String field, String message) {
+    return new StatusCause(field, message, "FieldValueInvalid");
+  }
+
+  private static String message(String kind, String group, String name, List<StatusCause> causes) {
+    String what = group == null || group.isEmpty() ? kind : kind + "." + group;
+    String list = causes.stream().map(c -> c.getField().isEmpty() ? c.getMessage() : c.getField() + ": "
+        + c.getMessage()).collect(Collectors.joining(", "));
+    return what + " \"" + name + "\" is invalid: " + (causes.size() > 1 ? "[" + list + "]" : list);
+  }
+
+  public List<StatusCause> causes() {
+    return causes;
+  }
+
+  @Override
+  public Status toStatus() {
+    return new StatusBuilder().withStatus("Failure").withReason("Invalid").withCode(getCode())
+        .withMessage(getMessage())
+        .withNewDetails().withKind(kind).withGroup(group).withName(name).withCauses(causes).endDetails()
+        .build();
+  }
+
+  @Override
+  public String toStatusBody() {
+    return Serialization.asJson(toStatus());
+  }
+}
