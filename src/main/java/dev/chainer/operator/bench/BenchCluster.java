@@ -1,5 +1,6 @@
 package dev.chainer.operator.bench;
 
+import dev.chainer.operator.config.ClientConfig;
 import dev.chainer.operator.demo.LocalApiServer;
 import dev.chainer.operator.demo.SimulatedKubelet;
 import io.fabric8.kubernetes.client.Config;
@@ -42,7 +43,7 @@ final class BenchCluster implements AutoCloseable {
 
   /** The cluster of a kubeconfig file (its current context); the ChainerJob CRD must be installed. */
   static BenchCluster remote(Path kubeconfig, boolean simulateKubelet, Duration launcherRunTime) throws Exception {
-    Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
+    Config config = ClientConfig.withoutCleartextHttp2(Config.fromKubeconfig(Files.readString(kubeconfig)));
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     if (client.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).get() == null) {
       client.close();

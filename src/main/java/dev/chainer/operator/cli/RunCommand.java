@@ -5,6 +5,8 @@ import dev.chainer.operator.reconcile.ApiRequests;
 import dev.chainer.operator.reconcile.ChainerOperator;
 import dev.chainer.operator.reconcile.HealthServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import dev.chainer.operator.config.ClientConfig;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -42,8 +44,9 @@ public final class RunCommand implements Callable<Integer> {
           + "replica run by hand).")
   boolean leaderElection;
 
-  @Option(names = "--lease-namespace", defaultValue = "${env:POD_NAMESPACE:-default}",
-      description = "Namespace of the leader-election Lease (env POD_NAMESPACE; default ${DEFAULT-VALUE}).")
+  @Option(names = "--lease-namespace", defaultValue = "${env:POD_NAMESPACE}",
+      description = "Namespace of the leader-election Lease (env POD_NAMESPACE; default: the namespace of the "
+          + "kubeconfig's context, or of the pod's service account, else 'default').")
   String leaseNamespace;
 
   @Option(names = "--resync-seconds", defaultValue = "600",
@@ -58,6 +61,7 @@ public final class RunCommand implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     ApiRequests requests = new ApiRequests();
     Running running = start(new KubernetesClientBuilder()
+        .withConfig(ClientConfig.withoutCleartextHttp2(Config.autoConfigure(null)))
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(ApiRequests.NAME, requests)).build(), requests);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       running.close();
@@ -85,9 +89,9 @@ public final class RunCommand implements Callable<Integer> {
    * A replica that loses its Lease must stop reconciling at once: it halts (and is restarted by its
    * Deployment). Not while shutting down, when giving up the Lease is expected.
    */
-  private LeaderElectionConfiguration leaderElection(AtomicBoolean stopping) {
+  private LeaderElectionConfiguration leaderElection(AtomicBoolean stopping, String namespace) {
     return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration("chainer-operator-lock")
-        .withLeaseNamespace(leaseNamespace)
+        .withLeaseNamespace(namespace)
         .withExitOnStopLeading(false)
         .withLeaderCallbacks(new LeaderCallbacks(() -> { }, () -> {
           if (!stopping.get()) {
@@ -96,6 +100,17 @@ public final class RunCommand implements Callable<Integer> {
           }
         }, leader -> { }))
         .build();
+  }
+
+  /**
+   * Where the Lease goes: as given, else the client's own namespace (the kubeconfig context's, or in a pod its
+   * service account's), which is where the operator's RBAC is; 'default' only when there is none.
+   */
+  private String leaseNamespace(KubernetesClient client) {
+    if (leaseNamespace != null && !leaseNamespace.isBlank()) {
+      return leaseNamespace;
+    }
+    return client.getNamespace() != null ? client.getNamespace() : "default";
   }
 
   public Running start(KubernetesClient client) throws java.io.IOException {
@@ -108,7 +123,7 @@ public final class RunCommand implements Callable<Integer> {
     Set<String> watched = namespaces == null ? Set.of() : Arrays.stream(namespaces).map(String::trim)
         .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
     AtomicBoolean stopping = new AtomicBoolean();
-    LeaderElectionConfiguration election = leaderElection ? leaderElection(stopping) : null;
+    LeaderElectionConfiguration election = leaderElection ? leaderElection(stopping, leaseNamespace(client)) : null;
     ChainerOperator operator = ChainerOperator.create(client, operatorConfig, Clock.systemUTC(),
         new ChainerOperator.Settings(watched, election, threads, java.time.Duration.ofSeconds(resyncSeconds)));
     HealthServer health = HealthServer.start(port, () -> true, operator::isStarted,

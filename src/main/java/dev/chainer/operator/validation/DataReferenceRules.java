@@ -2,13 +2,24 @@ package dev.chainer.operator.validation;
 
 import dev.chainer.operator.api.DataReference;
 import dev.chainer.operator.api.DataStore;
+import dev.chainer.operator.render.Paths;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /** Rules for data stores and data references (inputs, resumeFrom, the source directory's store). */
 final class DataReferenceRules {
+  /** Mount points of the operator's own volumes: an input there would hide them, or be refused as a duplicate. */
+  static final List<String> OPERATOR_PATHS = List.of(Paths.SHM, Paths.SSH, Paths.MPI, Paths.SOURCE, Paths.PYTHON,
+      Paths.SOURCE_FILES, Paths.STORES);
+
   private DataReferenceRules() {}
+
+  private static boolean isOperatorPath(String path) {
+    String clean = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
+    return OPERATOR_PATHS.stream().anyMatch(p -> clean.equals(p) || clean.startsWith(p + "/")
+        || p.startsWith(clean + "/"));
+  }
 
   static void checkStore(DataStore store, String field, boolean gitAllowed, List<Problem> out) {
     if (store == null) {
@@ -71,8 +82,12 @@ final class DataReferenceRules {
       out.add(Problem.error(field + ".pathOnDataStore", "must be a relative path inside the data store "
           + "(no leading '/' or '-', no '..')"));
     }
-    if (ref.getPathOnCompute() != null && !Rules.isAbsoluteCleanPath(ref.getPathOnCompute())) {
-      out.add(Problem.error(field + ".pathOnCompute", "must be an absolute path without '..'"));
+    String path = ref.getPathOnCompute();
+    if (path != null && (!Rules.isAbsoluteCleanPath(path) || path.equals("/"))) {
+      out.add(Problem.error(field + ".pathOnCompute", "must be an absolute path other than '/', without '..'"));
+    } else if (path != null && isOperatorPath(path)) {
+      out.add(Problem.error(field + ".pathOnCompute", "'" + path + "' is where the operator mounts its own files "
+          + "(" + String.join(", ", OPERATOR_PATHS) + "): choose another path"));
     }
   }
 }

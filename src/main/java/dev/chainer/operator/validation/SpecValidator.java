@@ -48,6 +48,9 @@ public final class SpecValidator {
       DataReferenceRules.checkReference(spec.getResumeFrom(), "spec.resumeFrom", out);
     }
     KubernetesRules.check(spec, out);
+    if (!hasErrors(out)) {
+      out.addAll(Preflight.check(job, config));
+    }
     return out;
   }
 

@@ -15,6 +15,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -56,6 +58,19 @@ class RunCommandTest {
       assertTrue(metrics.contains("# TYPE chainer_operator_reconciliations_total counter"), metrics);
       assertTrue(metrics.lines().anyMatch(l -> l.startsWith("chainer_operator_reconciliations_total ")
           && !l.endsWith(" 0")), metrics);
+    }
+  }
+
+  @Test
+  void withoutALeaseNamespaceTheLeaseGoesToTheClientsNamespace() throws Exception {
+    // As with a kubeconfig whose context names chainer-system, where the chart's RBAC allows the Lease.
+    try (LocalApiServer api = LocalApiServer.start();
+        var client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(api.client().getConfiguration())
+            .withNamespace("chainer-system").build()).build();
+        RunCommand.Running running = parse("--port", "0").start(client)) {
+      OperatorHarness.await(() -> api.client().leases().inNamespace("chainer-system")
+          .withName("chainer-operator-lock").get(), lease -> true, "the Lease in chainer-system");
+      assertEquals(null, api.client().leases().inNamespace("default").withName("chainer-operator-lock").get());
     }
   }
 

@@ -24,14 +24,6 @@ class OperatorFaultsTest {
     h.close();
   }
 
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   @Test
   void resyncsOfAnUnchangedJobMakeNoWrites() {
     // Resyncs come from the periodic reconcile and, while the job runs, from the progress poll (1 s here).
@@ -42,10 +34,9 @@ class OperatorFaultsTest {
     ChainerJob job = h.submit(mpi(""));
     h.awaitPhase(job, JobPhase.Running);
     h.kubelet.close();
-    sleep(1000);
-    h.drainRequests();
+    h.awaitQuiet();
     long before = h.operator().metrics().reconciliations();
-    sleep(3000);
+    OperatorHarness.await(() -> h.operator().metrics().reconciliations() - before, n -> n >= 3, "three resyncs");
     List<String> requests = h.drainRequests();
     assertTrue(h.operator().metrics().reconciliations() - before >= 2, "resyncs happened");
     assertEquals(List.of(), writes(requests));
@@ -61,7 +52,8 @@ class OperatorFaultsTest {
     h.stopOperator();
     h.drainRequests();
     h.startOperator();
-    sleep(1000);
+    OperatorHarness.await(() -> h.operator().metrics().reconciliations(), n -> n >= 1, "a reconcile after restart");
+    h.awaitQuiet();
     List<String> afterRestart = writes(h.drainRequests());
     assertTrue(afterRestart.stream().noneMatch(r -> r.startsWith("POST") && !r.contains("/events")),
         "nothing re-created: " + afterRestart);

@@ -124,6 +124,29 @@ public final class OperatorHarness implements AutoCloseable {
     return events(job).stream().filter(e -> reason.equals(e.getReason())).findFirst();
   }
 
+  /**
+   * Waits (at most {@link #TIMEOUT}) until the API server has received no request for half a second, and
+   * returns what it received until then, so that what comes next starts from a settled cluster.
+   */
+  public List<String> awaitQuiet() {
+    List<String> seen = new ArrayList<>();
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        io.fabric8.mockwebserver.http.RecordedRequest r = api.server().takeRequest(500, TimeUnit.MILLISECONDS);
+        if (r == null) {
+          return seen;
+        }
+        seen.add(r.getMethod() + " " + r.getPath());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("the API server never went quiet; last requests: " + seen.subList(
+        Math.max(0, seen.size() - 10), seen.size()));
+  }
+
   /** Requests that change something (create, update, patch, delete) among the given ones. */
   public static List<String> writes(List<String> requests) {
     return requests.stream().filter(r -> !r.startsWith("GET ")).toList();

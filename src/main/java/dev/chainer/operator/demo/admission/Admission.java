@@ -2,7 +2,14 @@ package dev.chainer.operator.demo.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chainer.operator.validation.ObjectRules;
 import dev.chainer.operator.validation.Problem;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import dev.chainer.operator.validation.StructuralSchema;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -11,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -18,6 +26,8 @@ import java.util.function.Function;
  * What the in-process API server checks before it stores an object, as a real (1.25+) API server does:
  * <ul>
  *   <li>a CustomResourceDefinition is refused when its CEL rules' estimated cost exceeds the budget;
+ *   <li>a Pod, StatefulSet, Service, ConfigMap or Secret is checked with the API's validation rules for the
+ *       fields this operator sets ({@link ObjectRules});
  *   <li>a custom resource is checked against the structural schema of its CRD as stored in this server (types,
  *       bounds, enums, required fields), stripped of undeclared fields, and its CEL rules are evaluated, the
  *       transition rules against the stored object on updates.
@@ -25,6 +35,11 @@ import java.util.function.Function;
  * Everything else is stored as it comes.
  */
 public final class Admission {
+  /** The kinds whose API validation this server applies (ObjectRules): the ones the operator creates. */
+  private static final Map<String, Class<? extends HasMetadata>> BUILT_IN = Map.of(
+      "v1/Pod", Pod.class, "apps/v1/StatefulSet", StatefulSet.class, "v1/Service", Service.class,
+      "v1/ConfigMap", ConfigMap.class, "v1/Secret", Secret.class);
+
   private final Function<String, Optional<CustomResourceDefinition>> crds;
   private final boolean cel;
 
@@ -53,14 +68,30 @@ public final class Admission {
       checkCostBudget(Serialization.jsonMapper().convertValue(object, CustomResourceDefinition.class));
       return object;
     }
+    Class<? extends HasMetadata> builtIn = BUILT_IN.get(apiVersion + "/" + kind);
+    if (builtIn != null) {
+      checkBuiltIn(object, builtIn, kind, apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/'))
+          : "");
+      return object;
+    }
     int slash = apiVersion.indexOf('/');
     if (slash < 0) {
-      return object; // a core kind
+      return object;
     }
     String group = apiVersion.substring(0, slash);
     String version = apiVersion.substring(slash + 1);
     Optional<JSONSchemaProps> schema = crds.apply(kind + "." + group).flatMap(crd -> schemaOf(crd, version));
     return schema.isPresent() ? admitCustomResource(object, old, schema.get(), kind, group) : object;
+  }
+
+  private static void checkBuiltIn(JsonNode object, Class<? extends HasMetadata> type, String kind, String group)
+      throws Refusal {
+    HasMetadata typed = Serialization.jsonMapper().convertValue(object, type);
+    List<StatusCause> causes = ObjectRules.check(typed).stream().map(p -> Refusal.cause(p.field(), p.message()))
+        .toList();
+    if (!causes.isEmpty()) {
+      throw new Refusal(kind, group, typed.getMetadata() == null ? "" : typed.getMetadata().getName(), causes);
+    }
   }
 
   private static JsonNode withoutCelRules(JsonNode crd) {

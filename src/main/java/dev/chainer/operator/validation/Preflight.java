@@ -1,0 +1,137 @@
+package dev.chainer.operator.validation;
+
+import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.ChainerJobSpec;
+import dev.chainer.operator.api.DataReference;
+import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.render.JobRenderer;
+import dev.chainer.operator.render.SshKeyPair;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Renders a job that passed every other check and checks each object as the API server would
+ * ({@link ObjectRules}), before any of them is created: a spec that would produce an object Kubernetes refuses
+ * fails at once, naming the spec field it came from, instead of after its workers and GPUs are up. Pure.
+ */
+public final class Preflight {
+  /** Stands in for the job's key pair: only its presence shapes the objects. */
+  private static final SshKeyPair PLACEHOLDER_KEYS = new SshKeyPair("placeholder", "ssh-ed25519 placeholder");
+  private static final String PLACEHOLDER_UID = "00000000-0000-0000-0000-000000000000";
+  private static final Pattern MOUNT = Pattern.compile("volumeMounts\\[(\\d+)]");
+
+  private Preflight() {}
+
+  public static List<Problem> check(ChainerJob job, OperatorConfig config) {
+    List<HasMetadata> objects;
+    try {
+      objects = JobRenderer.render(withUid(job), config, PLACEHOLDER_KEYS, "placeholder", 0).all();
+    } catch (RuntimeException e) {
+      return List.of(Problem.error("spec", "cannot be turned into Kubernetes objects: " + e.getMessage()));
+    }
+    // The same mistake shows in several containers and objects: say it once per spec field.
+    Map<String, Problem> out = new LinkedHashMap<>();
+    for (HasMetadata object : objects) {
+      for (Problem p : ObjectRules.check(object)) {
+        String field = specField(job.getSpec(), object, p.field());
+        out.putIfAbsent(field + " " + p.message(), Problem.error(field, p.message() + " (in the " + object.getKind()
+            + " " + object.getMetadata().getName() + " the operator would create, at " + p.field() + ")"));
+      }
+    }
+    return List.copyOf(out.values());
+  }
+
+  /** A job read from a file has no uid yet; the API server will give it one, which owner references carry. */
+  private static ChainerJob withUid(ChainerJob job) {
+    if (job.getMetadata().getUid() != null) {
+      return job;
+    }
+    ChainerJob copy = new ChainerJob();
+    copy.setMetadata(new ObjectMetaBuilder(job.getMetadata()).withUid(PLACEHOLDER_UID).build());
+    copy.setSpec(job.getSpec());
+    return copy;
+  }
+
+  /** The spec field an object field is rendered from; "spec" when no single one is. */
+  static String specField(ChainerJobSpec spec, HasMetadata object, String field) {
+    String role = "spec.kubernetes." + (object instanceof Pod ? "launcher" : "worker");
+    if (field.contains(".tolerations")) {
+      return role + ".tolerations";
+    }
+    if (field.contains(".nodeSelector")) {
+      return role + ".nodeSelector";
+    }
+    if (field.contains(".resources")) {
+      return role + ".resources";
+    }
+    for (String own : List.of("serviceAccountName", "priorityClassName", "schedulerName")) {
+      if (field.endsWith("." + own)) {
+        return role + "." + own;
+      }
+    }
+    if (field.endsWith("metadata.labels")) {
+      return role + ".labels";
+    }
+    if (field.endsWith("metadata.annotations")) {
+      return role + ".annotations";
+    }
+    if (field.endsWith(".image")) {
+      return spec.getEnvironmentDefinition() != null ? "spec.environmentDefinition.docker.image"
+          : "spec.customDockerImage";
+    }
+    if (field.endsWith(".activeDeadlineSeconds")) {
+      return "spec.maxRunDurationSeconds";
+    }
+    if (field.contains(".env[")) {
+      return spec.getEnvironmentDefinition() != null ? "spec.environmentDefinition.environmentVariables"
+          : "spec.environmentVariables";
+    }
+    if (field.contains(".imagePullSecrets")) {
+      return "spec.imageRegistryDetails";
+    }
+    if (field.startsWith("data")) {
+      return "spec.nodeCount"; // the hostfile grows with the workers
+    }
+    if (field.contains(".volumeMounts[") || field.contains(".volumes[")) {
+      return dataField(spec, object, field);
+    }
+    return field.startsWith("metadata.name") ? "metadata.name" : "spec";
+  }
+
+  /** A mount or volume comes from an input, resumeFrom or the source directory's store. */
+  private static String dataField(ChainerJobSpec spec, HasMetadata object, String field) {
+    Matcher m = MOUNT.matcher(field);
+    String mountPath = m.find() ? mountPath(object, field, Integer.parseInt(m.group(1))) : null;
+    if (mountPath != null) {
+      List<DataReference> inputs = spec.getInputs() == null ? List.of() : spec.getInputs();
+      for (int i = 0; i < inputs.size(); i++) {
+        if (inputs.get(i) != null && mountPath.equals(inputs.get(i).getPathOnCompute())) {
+          return "spec.inputs[" + i + "].pathOnCompute";
+        }
+      }
+      if (spec.getResumeFrom() != null && mountPath.equals(spec.getResumeFrom().getPathOnCompute())) {
+        return "spec.resumeFrom.pathOnCompute";
+      }
+    }
+    return spec.getInputs() != null ? "spec.inputs" : spec.getResumeFrom() != null ? "spec.resumeFrom"
+        : "spec.sourceDirectoryDataStore";
+  }
+
+  private static String mountPath(HasMetadata object, String field, int index) {
+    var podSpec = object instanceof Pod pod ? pod.getSpec()
+        : ((io.fabric8.kubernetes.api.model.apps.StatefulSet) object).getSpec().getTemplate().getSpec();
+    Matcher c = Pattern.compile("(initContainers|containers)\\[(\\d+)]").matcher(field);
+    if (!c.find()) {
+      return null;
+    }
+    var containers = c.group(1).equals("containers") ? podSpec.getContainers() : podSpec.getInitContainers();
+    var mounts = containers.get(Integer.parseInt(c.group(2))).getVolumeMounts();
+    return index < mounts.size() ? mounts.get(index).getMountPath() : null;
+  }
+}
