@@ -3,6 +3,7 @@ package dev.chainer.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 
 /** The container part of an environment definition. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -17,8 +18,9 @@ public class DockerSection {
   @JsonPropertyDescription("Request GPUs (one per process on each worker) and use the GPU image; default false.")
   private Boolean gpuSupport;
 
-  @Pattern(Quantities.PATTERN)
-  @JsonPropertyDescription("Size of the memory-backed /dev/shm, a Kubernetes quantity such as 2Gi; default 2Gi.")
+  @Size(max = 32)
+  @Pattern(ShmSize.PATTERN)
+  @JsonPropertyDescription("Size of the memory-backed /dev/shm, as spec.shmSize: 2g, 512m or 2Gi; default 2g.")
   private String shmSize;
 
   public String getImage() { return image; }

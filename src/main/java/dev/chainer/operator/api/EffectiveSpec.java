@@ -56,7 +56,8 @@ public record EffectiveSpec(
         orEmpty(python.getPipPackages()),
         python.getCondaDependenciesFile(),
         python.getPipRequirementsFile(),
-        userManaged ? List.of() : frameworkPackages(framework, gpu),
+        // A conda file is the whole environment, as the estimator took it: nothing is added to it.
+        userManaged || python.getCondaDependenciesFile() != null ? List.of() : frameworkPackages(framework, gpu),
         new TreeMap<>(orEmpty(def == null ? spec.getEnvironmentVariables() : def.getEnvironmentVariables())),
         shmSize(spec, docker, config),
         def == null ? "spec." : "spec.environmentDefinition.python.");
@@ -128,7 +129,7 @@ public record EffectiveSpec(
 
   private static String shmSize(ChainerJobSpec spec, DockerSection docker, OperatorConfig config) {
     String size = docker == null ? spec.getShmSize() : docker.getShmSize();
-    return size == null ? config.getDefaultShmSize() : size;
+    return ShmSize.toQuantity(size == null ? config.getDefaultShmSize() : size);
   }
 
   private static <T> List<T> orEmpty(List<T> list) {

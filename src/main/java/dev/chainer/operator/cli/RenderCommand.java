@@ -9,7 +9,6 @@ import dev.chainer.operator.validation.Problem;
 import dev.chainer.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -38,10 +37,10 @@ public final class RenderCommand implements Callable<Integer> {
   }
 
   int render(PrintStream out, PrintStream err) {
-    ChainerJob job;
+    List<ChainerJob> jobs;
     OperatorConfig operatorConfig;
     try {
-      job = JobFiles.read(file);
+      jobs = JobFiles.readAll(file);
       operatorConfig = config == null ? OperatorConfig.defaults() : OperatorConfig.load(config);
     } catch (JobFiles.InvalidJobFile e) {
       err.println("error: " + file + ": " + e.getMessage());
@@ -50,17 +49,22 @@ public final class RenderCommand implements Callable<Integer> {
       err.println("error: cannot read configuration " + config + ": " + e.getMessage());
       return 1;
     }
-    List<Problem> problems = SpecValidator.validate(job, operatorConfig);
-    problems.forEach(p -> err.println((p.isError() ? "error: " : "warning: ") + p));
-    if (SpecValidator.hasErrors(problems)) {
-      return 1;
+    int code = 0;
+    for (ChainerJob job : jobs) {
+      String prefix = jobs.size() == 1 ? "" : job.getMetadata().getName() + ": ";
+      List<Problem> problems = SpecValidator.validate(job, operatorConfig);
+      problems.forEach(p -> err.println((p.isError() ? "error: " : "warning: ") + prefix + p));
+      if (SpecValidator.hasErrors(problems)) {
+        code = 1;
+        continue;
+      }
+      DesiredObjects objects = JobRenderer.render(job, operatorConfig,
+          SshKeyPair.generate(job.getMetadata().getName()), REDACTED, 0);
+      for (HasMetadata object : objects.all()) {
+        out.print(KubectlYaml.write(redacted(object)));
+      }
     }
-    DesiredObjects objects = JobRenderer.render(job, operatorConfig,
-        SshKeyPair.generate(job.getMetadata().getName()), REDACTED, 0);
-    for (HasMetadata object : objects.all()) {
-      out.print(Serialization.asYaml(redacted(object)));
-    }
-    return 0;
+    return code;
   }
 
   private static HasMetadata redacted(HasMetadata object) {

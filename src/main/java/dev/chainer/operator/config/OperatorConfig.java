@@ -29,7 +29,7 @@ public class OperatorConfig {
       .withKey("kubernetes.azure.com/scalesetpriority").withOperator("Equal").withValue("spot")
       .withEffect("NoSchedule").build());
   private String clusterDomain = "cluster.local";
-  private String defaultShmSize = "2Gi";
+  private String defaultShmSize = "2g";
   private String pythonCommand = "python";
   private String condaCommand = "conda";
   private String sshdCommand = "/usr/sbin/sshd";

@@ -102,28 +102,37 @@ public final class DataMounts {
     }
   }
 
+  /** The name a downloaded file or directory gets inside its emptyDir. */
+  private static final String DOWNLOADED = "data";
+
   private void addReference(DataReference ref, String name, String volume, String defaultPath, boolean readOnly) {
     String path = ref.getPathOnCompute() == null ? defaultPath : ref.getPathOnCompute();
     dataPaths.put(name, path);
     String subPath = ref.getPathOnDataStore() == null || ref.getPathOnDataStore().isEmpty() ? null
         : ref.getPathOnDataStore();
     if (ref.getMode() == DataReferenceMode.DOWNLOAD) {
+      // The copy lands in the emptyDir under a fixed name, file or directory alike (a Chainer snapshot is one file);
+      // the training container mounts that entry through subPath, which Kubernetes does for files and directories.
       String storePath = Paths.join(Paths.STORES, volume);
+      String copyPath = Paths.join(Paths.DOWNLOADS, volume);
       volumes.add(fromStore(volume, ref.getDataStore(), true));
       volumes.add(emptyDir(volume + "-data"));
-      mounts.add(mount(volume + "-data", path, null, readOnly));
-      initContainers.add(copyStep("download-" + volume, Paths.join(storePath, subPath), path,
-          List.of(mount(volume, storePath, null, true), mount(volume + "-data", path, null, false))));
+      mounts.add(mount(volume + "-data", path, DOWNLOADED, readOnly));
+      initContainers.add(copyStep("download-" + volume, Paths.join(storePath, subPath), Paths.join(copyPath,
+          DOWNLOADED), List.of(mount(volume, storePath, null, true), mount(volume + "-data", copyPath, null, false))));
     } else {
       volumes.add(fromStore(volume, ref.getDataStore(), readOnly));
       mounts.add(mount(volume, path, subPath, readOnly));
     }
   }
 
-  /** Copies a directory's contents, following the symlinks ConfigMap and Secret volumes are made of. */
+  /**
+   * Copies a directory's contents, or a single file, following the symlinks ConfigMap and Secret volumes are made
+   * of. The paths reach the fixed program as arguments, never as shell text.
+   */
   private Container copyStep(String name, String from, String to, List<VolumeMount> stepMounts) {
     return new ContainerBuilder().withName(name).withImage(image)
-        .withCommand(KubeletEscape.escapeAll(List.of("cp", "-R", "-L", "--", from + "/.", to)))
+        .withCommand(KubeletEscape.escapeAll(List.of("/bin/sh", "-c", LauncherScripts.COPY, "copy", from, to)))
         .withVolumeMounts(stepMounts).build();
   }
 

@@ -1,7 +1,7 @@
 package dev.chainer.operator.render;
 
 /**
- * The two fixed shell programs the operator runs. They contain no user text: what varies (the program
+ * The fixed shell programs the operator runs. They contain no user text: what varies (the program
  * to exec, the sshd path) arrives as positional parameters, so a shell never parses anything a user wrote.
  */
 public final class LauncherScripts {
@@ -27,6 +27,20 @@ public final class LauncherScripts {
       "  done",
       "done",
       "exec \"$@\"",
+      "");
+
+  /**
+   * Copy step: a directory's contents into the target directory, or a single file to the target path; symlinks
+   * followed (ConfigMap and Secret volumes are made of them). $1 is the source, $2 the target.
+   */
+  public static final String COPY = String.join("\n",
+      "set -eu",
+      "if [ -d \"$1\" ]; then",
+      "  mkdir -p \"$2\"",
+      "  cp -R -L -- \"$1/.\" \"$2\"",
+      "else",
+      "  cp -L -- \"$1\" \"$2\"",
+      "fi",
       "");
 
   /** Worker: sshd needs its privilege-separation directory; then it runs in the foreground, logging to stderr. */

@@ -8,6 +8,8 @@ public final class Paths {
   public static final String SOURCE_FILES = "/opt/chainer/source-files";
   /** Where a data store being downloaded is mounted in its copy step. */
   public static final String STORES = "/opt/chainer/stores";
+  /** Where a download step writes its copy, before the training container mounts it at pathOnCompute. */
+  public static final String DOWNLOADS = "/opt/chainer/downloads";
   /** Default parent of inputs' pathOnCompute. */
   public static final String DATA = "/opt/chainer/data";
   /** Default path of the resumeFrom checkpoint. */

@@ -11,7 +11,7 @@ import java.util.Set;
 final class DataReferenceRules {
   /** Mount points of the operator's own volumes: an input there would hide them, or be refused as a duplicate. */
   static final List<String> OPERATOR_PATHS = List.of(Paths.SHM, Paths.SSH, Paths.MPI, Paths.SOURCE, Paths.PYTHON,
-      Paths.SOURCE_FILES, Paths.STORES);
+      Paths.SOURCE_FILES, Paths.STORES, Paths.DOWNLOADS);
 
   private DataReferenceRules() {}
 

@@ -5,6 +5,7 @@ import static dev.chainer.operator.validation.Rules.isSet;
 import dev.chainer.operator.api.ChainerJobSpec;
 import dev.chainer.operator.api.EffectiveSpec;
 import dev.chainer.operator.api.DockerSection;
+import dev.chainer.operator.api.ShmSize;
 import dev.chainer.operator.config.OperatorConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.Map;
 
 /** The Azure ML Chainer estimator's own checks, in the order the SDK made them, and its deprecations. */
 final class EstimatorRules {
+  private static final String SHM_RULE = "' is not a size: Docker's form (2g, 512m, 1024k, or bytes) or a "
+      + "Kubernetes quantity (2Gi, 512Mi)";
   private EstimatorRules() {}
 
   static void check(ChainerJobSpec spec, OperatorConfig config, List<Problem> out) {
@@ -203,12 +206,11 @@ final class EstimatorRules {
   private static void checkShmSize(ChainerJobSpec spec, List<Problem> out) {
     DockerSection docker = spec.getEnvironmentDefinition() == null ? null
         : spec.getEnvironmentDefinition().getDocker();
-    if (spec.getShmSize() != null && !Rules.isQuantity(spec.getShmSize())) {
-      out.add(Problem.error("spec.shmSize", "'" + spec.getShmSize() + "' is not a Kubernetes quantity (e.g. 2Gi)"));
+    if (spec.getShmSize() != null && !ShmSize.isValid(spec.getShmSize())) {
+      out.add(Problem.error("spec.shmSize", "'" + spec.getShmSize() + SHM_RULE));
     }
-    if (docker != null && docker.getShmSize() != null && !Rules.isQuantity(docker.getShmSize())) {
-      out.add(Problem.error("spec.environmentDefinition.docker.shmSize", "'" + docker.getShmSize()
-          + "' is not a Kubernetes quantity (e.g. 2Gi)"));
+    if (docker != null && docker.getShmSize() != null && !ShmSize.isValid(docker.getShmSize())) {
+      out.add(Problem.error("spec.environmentDefinition.docker.shmSize", "'" + docker.getShmSize() + SHM_RULE));
     }
   }
 

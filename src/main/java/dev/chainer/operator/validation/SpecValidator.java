@@ -39,6 +39,24 @@ public final class SpecValidator {
     }
     out.addAll(StructuralSchema.validate(Serialization.jsonMapper().valueToTree(spec), ChainerJobCrd.specSchema(),
         "spec"));
+    boolean schemaHolds = !hasErrors(out);
+    try {
+      checkRules(spec, config, out);
+    } catch (RuntimeException e) {
+      // The rules assume what the schema guarantees (an API server never stores anything else); when it does not
+      // hold, the schema's messages above already say why.
+      if (schemaHolds) {
+        throw e;
+      }
+    }
+    if (!hasErrors(out)) {
+      out.addAll(Preflight.check(job, config));
+    }
+    return out;
+  }
+
+  /** The estimator's rules, then the operator's own, each adding every problem it finds. */
+  private static void checkRules(ChainerJobSpec spec, OperatorConfig config, List<Problem> out) {
     EstimatorRules.check(spec, config, out);
     checkSource(spec, out);
     checkScriptParams(spec.getScriptParams(), out);
@@ -48,10 +66,6 @@ public final class SpecValidator {
       DataReferenceRules.checkReference(spec.getResumeFrom(), "spec.resumeFrom", out);
     }
     KubernetesRules.check(spec, out);
-    if (!hasErrors(out)) {
-      out.addAll(Preflight.check(job, config));
-    }
-    return out;
   }
 
   public static boolean hasErrors(List<Problem> problems) {

@@ -26,14 +26,22 @@ public final class StructuralSchema {
     return out;
   }
 
-  /** Removes, in place, every object field the schema does not declare (unless it preserves unknown fields). */
+  /**
+   * Removes, in place, every object field the schema does not declare (unless it preserves unknown fields), and
+   * every null the server drops ({@link #dropNulls}).
+   */
   public static void prune(JsonNode value, JSONSchemaProps schema) {
+    dropNulls(value, schema);
+    pruneUnknown(value, schema);
+  }
+
+  private static void pruneUnknown(JsonNode value, JSONSchemaProps schema) {
     if (value == null || schema == null || Boolean.TRUE.equals(schema.getXKubernetesPreserveUnknownFields())) {
       return;
     }
     if (value.isObject()) {
       if (schema.getAdditionalProperties() != null && schema.getAdditionalProperties().getSchema() != null) {
-        value.fields().forEachRemaining(e -> prune(e.getValue(), schema.getAdditionalProperties().getSchema()));
+        value.fields().forEachRemaining(e -> pruneUnknown(e.getValue(), schema.getAdditionalProperties().getSchema()));
         return;
       }
       Map<String, JSONSchemaProps> properties = schema.getProperties() == null ? Map.of() : schema.getProperties();
@@ -43,11 +51,37 @@ public final class StructuralSchema {
         if (declared == null) {
           it.remove();
         } else {
-          prune(field.getValue(), declared);
+          pruneUnknown(field.getValue(), declared);
         }
       }
     } else if (value.isArray() && schema.getItems() != null) {
-      value.forEach(item -> prune(item, schema.getItems().getSchema()));
+      value.forEach(item -> pruneUnknown(item, schema.getItems().getSchema()));
+    }
+  }
+
+  /**
+   * Removes, in place, the null value of every object field and map entry that is not nullable and has no default,
+   * as the API server does before it validates; a null list item stays, and is refused.
+   */
+  public static void dropNulls(JsonNode value, JSONSchemaProps schema) {
+    if (value == null || schema == null) {
+      return;
+    }
+    if (value.isObject()) {
+      boolean map = schema.getAdditionalProperties() != null && schema.getAdditionalProperties().getSchema() != null;
+      for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext();) {
+        Map.Entry<String, JsonNode> field = it.next();
+        JSONSchemaProps child = map ? schema.getAdditionalProperties().getSchema()
+            : schema.getProperties() == null ? null : schema.getProperties().get(field.getKey());
+        if (field.getValue().isNull() && child != null && !Boolean.TRUE.equals(child.getNullable())
+            && child.getDefault() == null) {
+          it.remove();
+        } else {
+          dropNulls(field.getValue(), child);
+        }
+      }
+    } else if (value.isArray() && schema.getItems() != null) {
+      value.forEach(item -> dropNulls(item, schema.getItems().getSchema()));
     }
   }
 

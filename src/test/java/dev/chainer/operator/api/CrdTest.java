@@ -77,7 +77,7 @@ class CrdTest {
   @Test
   void defaultsAndUnitsAreExplained() throws Exception {
     Map<String, JSONSchemaProps> fields = spec().getProperties();
-    assertTrue(fields.get("shmSize").getDescription().contains("default 2Gi"));
+    assertTrue(fields.get("shmSize").getDescription().contains("Default 2g"));
     assertTrue(fields.get("nodeCount").getDescription().contains("default 1"));
     assertTrue(fields.get("maxRunDurationSeconds").getDescription().contains("seconds"));
     assertTrue(fields.get("frameworkVersion").getDescription().contains("default 5.1.0"));

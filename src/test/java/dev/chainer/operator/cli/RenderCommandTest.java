@@ -46,6 +46,69 @@ class RenderCommandTest {
     return Files.list(Path.of("examples")).filter(p -> p.toString().endsWith(".yaml")).sorted();
   }
 
+  private static final String HEAD = "apiVersion: chainer.dev/v1\nkind: ChainerJob\nmetadata:\n  name: t\nspec:\n"
+      + "  sourceDirectory: /app\n  entryScript: t.py\n  frameworkVersion: \"7.0.0\"\n";
+
+  private Result renderText(String yaml) throws IOException {
+    Path file = Files.createTempFile("job", ".yaml");
+    try {
+      Files.writeString(file, yaml);
+      return render(file, null);
+    } finally {
+      Files.delete(file);
+    }
+  }
+
+  static Stream<org.junit.jupiter.params.provider.Arguments> refusedFiles() {
+    return Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of(HEAD + "  arguments: [a, null]\n",
+            "spec.arguments[1]: Invalid value: \"null\": spec.arguments[1] in body must be of type string"),
+        org.junit.jupiter.params.provider.Arguments.of(HEAD + "  pipPackages: [null]\n", "spec.pipPackages[0]"),
+        org.junit.jupiter.params.provider.Arguments.of(HEAD.replace("chainer.dev/v1", "chainer.dev/v2"),
+            "apiVersion: expected chainer.dev/v1, got \"chainer.dev/v2\""),
+        org.junit.jupiter.params.provider.Arguments.of(HEAD.replace("kind: ChainerJob", "kind: chainerjob"),
+            "kind: expected ChainerJob, got \"chainerjob\""),
+        org.junit.jupiter.params.provider.Arguments.of(HEAD + "  nodeCount: 2.5\n",
+            "spec.nodeCount in body must be of type integer: \"number\""),
+        org.junit.jupiter.params.provider.Arguments.of(HEAD + "  nodeCount: \"4\"\n",
+            "spec.nodeCount in body must be of type integer: \"string\""),
+        org.junit.jupiter.params.provider.Arguments.of(HEAD + "  nodeCount: 99999999999\n",
+            "spec.nodeCount in body should be less than or equal to 1000"),
+        org.junit.jupiter.params.provider.Arguments.of(HEAD + "---\n" + HEAD + "  bogus: 1\n",
+            "spec.bogus: cannot be read: Unrecognized field \"bogus\""));
+  }
+
+  @ParameterizedTest
+  @MethodSource("refusedFiles")
+  void aFileTheServerWouldRefuseIsAnErrorNamingTheFieldNeverAStackTrace(String yaml, String message)
+      throws Exception {
+    Result r = renderText(yaml);
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains(message), r.err());
+    assertFalse(r.err().contains("\tat "), r.err());
+  }
+
+  @Test
+  void nullsTheServerDropsAreDroppedAliasesResolvedAndEveryDocumentRendered() throws Exception {
+    String second = HEAD.replace("name: t\n", "name: second\n");
+    Result r = renderText(HEAD + "  environmentVariables:\n    A: null\n  environmentDefinition: null\n"
+        + "  customDockerImage: &img registry.example/x:1\n  arguments: [*img]\n---\n" + second);
+    assertEquals(0, r.code(), r.err());
+    List<HasMetadata> objects = documents(r.out());
+    assertEquals(List.of("t-launcher", "second-launcher"), objects.stream().map(o -> o.getMetadata().getName())
+        .toList());
+    assertTrue(r.out().contains("- registry.example/x:1"), r.out());
+  }
+
+  @Test
+  void theOutputReadsLikeKubectl() throws Exception {
+    Result r = render(Path.of("examples/single-process-cpu.yaml"), null);
+    assertTrue(r.out().contains("\nkind: Pod\n"), r.out());
+    assertTrue(r.out().contains("\n  name: mnist-cpu-launcher\n"), r.out());
+    assertTrue(r.out().contains("chainer.dev/attempt: \"0\""), "a string that reads as a number stays quoted");
+    assertFalse(r.out().contains("kind: \"Pod\""), r.out());
+  }
+
   @ParameterizedTest
   @MethodSource("examples")
   void everyExampleIsValidAndRenders(Path example) throws Exception {

@@ -39,8 +39,8 @@ class EstimatorFieldsTest {
     Rendered r = Rendered.of(job("sourceDirectoryDataStore:\n  configMap: code\nentryScript: t.py\n"
         + "frameworkVersion: \"7.0.0\"\nuserManaged: true"));
     assertEquals("code", volume(r.launcherPod(), "source-files").getConfigMap().getName());
-    assertEquals(List.of("cp", "-R", "-L", "--", "/opt/chainer/source-files/.", "/opt/chainer/source"),
-        argv(init(r.launcherPod(), "copy-source")));
+    assertEquals(List.of("/bin/sh", "-c", LauncherScripts.COPY, "copy", "/opt/chainer/source-files",
+        "/opt/chainer/source"), argv(init(r.launcherPod(), "copy-source")));
     assertTrue(volume(r.launcherPod(), "source").getEmptyDir() != null);
   }
 
@@ -180,6 +180,9 @@ class EstimatorFieldsTest {
     Rendered r = Rendered.of(job(PVC_SOURCE.replace("userManaged: true\n", "") + "condaDependenciesFile: env.yml"));
     assertEquals(List.of("conda", "env", "create", "--quiet", "--prefix", "/opt/chainer/python/conda", "--file",
         "/opt/chainer/source/env.yml"), argv(init(r.launcherPod(), "create-conda-env")));
+    // The file is the whole environment, as with the estimator: no framework packages are pip-installed into it.
+    assertEquals(List.of("create-conda-env"), r.launcherPod().getInitContainers().stream()
+        .map(c -> c.getName()).filter(n -> n.contains("conda") || n.contains("pip")).toList());
   }
 
   @Test
@@ -213,9 +216,11 @@ class EstimatorFieldsTest {
     var mnist = mountAt(r.worker(), "/opt/chainer/data/mnist");
     assertEquals("sets/mnist", mnist.getSubPath());
     assertEquals("data", volume(r.workerPod(), mnist.getName()).getPersistentVolumeClaim().getClaimName());
-    assertEquals(List.of("cp", "-R", "-L", "--", "/opt/chainer/stores/input-1/.", "/data/vocab"),
-        argv(init(r.workerPod(), "download-input-1")));
+    assertEquals(List.of("/bin/sh", "-c", LauncherScripts.COPY, "copy", "/opt/chainer/stores/input-1",
+        "/opt/chainer/downloads/input-1/data"), argv(init(r.workerPod(), "download-input-1")));
+    // the copy (a directory here, a single file just as well) is mounted by subPath at pathOnCompute
     assertEquals("input-1-data", mountAt(r.worker(), "/data/vocab").getName());
+    assertEquals("data", mountAt(r.worker(), "/data/vocab").getSubPath());
     for (var c : List.of(r.worker(), r.launcher())) {
       assertEquals("/opt/chainer/data/mnist", env(c).get("AZUREML_DATAREFERENCE_mnist"));
       assertEquals("/data/vocab", env(c).get("AZUREML_DATAREFERENCE_vocab"));
@@ -231,6 +236,15 @@ class EstimatorFieldsTest {
     assertEquals("shm", mountAt(r.worker(), "/dev/shm").getName());
     assertEquals(new Quantity("2Gi"), volume(Rendered.of(minimal("")).launcherPod(), "shm").getEmptyDir()
         .getSizeLimit());
+  }
+
+  @Test
+  void shmSizeTakesTheEstimatorsDockerFormAndRendersAKubernetesQuantity() {
+    for (String[] c : new String[][] {{"2g", "2Gi"}, {"512m", "512Mi"}, {"1024k", "1Mi"}, {"1536m", "1536Mi"},
+        {"100", "100"}, {"4096b", "4Ki"}, {"2G", "2Gi"}, {"512Mi", "512Mi"}, {"1.5Gi", "1.5Gi"}}) {
+      assertEquals(new Quantity(c[1]), volume(Rendered.of(minimal("shmSize: \"" + c[0] + "\"")).launcherPod(), "shm")
+          .getEmptyDir().getSizeLimit(), c[0]);
+    }
   }
 
   @Test

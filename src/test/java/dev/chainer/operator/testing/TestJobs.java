@@ -13,7 +13,7 @@ public final class TestJobs {
         + "\n  namespace: team-a\n  uid: 0b7c6f3e-1111-2222-3333-444455556666\nspec:\n"
         + specYaml.stripIndent().lines().map(l -> "  " + l).reduce("", (a, b) -> a + b + "\n");
     try {
-      return JobFiles.parse(yaml);
+      return JobFiles.bind(yaml);
     } catch (JobFiles.InvalidJobFile e) {
       throw new IllegalArgumentException(e.getMessage() + "\n" + yaml, e);
     }

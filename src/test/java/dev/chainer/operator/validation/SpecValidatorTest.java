@@ -64,8 +64,8 @@ class SpecValidatorTest {
             + "frameworkVersion: \"7.0.0\"", "spec.entryScript", "relative path inside sourceDirectory"),
         Arguments.of("entryScript absolute", "sourceDirectory: /app\nentryScript: /bin/x.py\n"
             + "frameworkVersion: \"7.0.0\"", "spec.entryScript", "no leading '/'"),
-        Arguments.of("invalid shm quantity", BASE + "shmSize: two-gigs", "spec.shmSize",
-            "'two-gigs' is not a Kubernetes quantity"),
+        Arguments.of("invalid shm size", BASE + "shmSize: two-gigs", "spec.shmSize",
+            "Invalid value: \"two-gigs\": spec.shmSize in body should match"),
         Arguments.of("invalid resource quantity", BASE
             + "kubernetes:\n  worker:\n    resources:\n      limits:\n        memory: lots",
             "spec.kubernetes.worker.resources.limits[memory]", "not a Kubernetes quantity"),
