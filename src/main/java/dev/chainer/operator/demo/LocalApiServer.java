@@ -17,7 +17,10 @@ import java.util.Queue;
  * An in-process Kubernetes API (the Fabric8 mock server in CRUD mode) with the ChainerJob CRD installed, for the
  * demo and the tests. It stores and watches objects like an API server and admits writes as a current one does
  * (CRD cost budget, custom resources checked against their CRD's structural schema and CEL rules, unknown fields
- * pruned: see {@link dev.chainer.operator.demo.admission.Admission}). It has no server-side apply.
+ * pruned: see {@link dev.chainer.operator.demo.admission.Admission}), deletes as one does (graceful pod deletion,
+ * propagation policies: {@link Deletion}), and runs the controllers the operator depends on: the
+ * {@link StatefulSetController} and the {@link GarbageCollector}. Nodes are played by a {@link SimulatedKubelet}.
+ * It has no server-side apply.
  */
 public final class LocalApiServer implements AutoCloseable {
 
@@ -27,12 +30,24 @@ public final class LocalApiServer implements AutoCloseable {
   private final KubernetesMockServer server;
   private final KubernetesClient client;
   private final PodLogs logs;
+  private final KubernetesClient controllerClient;
+  private final StatefulSetController statefulSets;
+  private final GarbageCollector garbageCollector;
   private Thread drain;
 
   private LocalApiServer(KubernetesMockServer server, KubernetesClient client, PodLogs logs) {
     this.server = server;
     this.client = client;
     this.logs = logs;
+    // The control plane's own controllers, with a client of their own, as kube-controller-manager has.
+    this.controllerClient = server.createClient();
+    this.statefulSets = new StatefulSetController(controllerClient).start();
+    this.garbageCollector = new GarbageCollector(controllerClient).start();
+  }
+
+  /** The cluster's garbage collector (pause it to reproduce GC lag). */
+  public GarbageCollector garbageCollector() {
+    return garbageCollector;
   }
 
   /** Adds to what a container has printed; served on the pod's log endpoint (the kubelet's job). */
@@ -108,6 +123,9 @@ public final class LocalApiServer implements AutoCloseable {
     if (drain != null) {
       drain.interrupt();
     }
+    statefulSets.close();
+    garbageCollector.close();
+    controllerClient.close();
     client.close();
     server.destroy();
   }

@@ -20,9 +20,11 @@ final class LocalDispatcher extends Dispatcher {
   private final MockDispatcher expected;
   private final PodLogs logs;
   private final IndexedCrudDispatcher store;
+  private final Deletion deletion;
 
   LocalDispatcher(Map<ServerRequest, Queue<ServerResponse>> expectations, PodLogs logs, boolean cel) {
     this.store = new IndexedCrudDispatcher(cel);
+    this.deletion = new Deletion(store);
     this.expectations = expectations;
     this.expected = new MockDispatcher(expectations);
     this.logs = logs;
@@ -34,6 +36,9 @@ final class LocalDispatcher extends Dispatcher {
         request.getPath()));
     if (queue != null && !queue.isEmpty()) {
       return expected.dispatch(request);
+    }
+    if ("DELETE".equals(request.getMethod())) {
+      return deletion.delete(request);
     }
     return logs.serve(request).orElseGet(() -> store.dispatch(request));
   }

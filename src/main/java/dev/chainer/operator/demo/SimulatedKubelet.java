@@ -3,14 +3,12 @@ package dev.chainer.operator.demo;
 import dev.chainer.operator.render.JobLabels;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
@@ -18,20 +16,23 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
- * Plays the parts of a cluster the Fabric8 mock server lacks, for the demo and the tests: the
- * StatefulSet controller (creates worker pods, removes them when their StatefulSet goes, as garbage
- * collection would), the scheduler and the kubelet (pods start, run their init steps, become Ready; the
- * launcher runs for a while and exits with a chosen code). It only touches the operator's own objects.
+ * The scheduler and the kubelet of the in-process cluster, for the demo, the tests and a benchmark against an API
+ * server without nodes: pods are bound to a node, run their init steps, start and become Ready; a launcher runs
+ * for a while and exits with a chosen code. A deleted pod terminates gracefully, as a kubelet does it: its
+ * containers get SIGTERM and end with exit code 143 after {@link #terminationDelay} (137 when the grace period is
+ * shorter), then the pod is removed. Tests can also evict a pod, OOM-kill its container, or lose it with its node
+ * (removed at once, nothing reported). Pods are created by the StatefulSet controller and removed by the garbage
+ * collector, as on a real cluster. It only touches the operator's own pods.
  */
 public final class SimulatedKubelet implements AutoCloseable {
+  /** The node every pod is bound to. */
+  public static final String NODE = "node-1";
   private final KubernetesClient client;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "simulated-kubelet");
@@ -48,6 +49,9 @@ public final class SimulatedKubelet implements AutoCloseable {
   private final Map<String, Instant> lastStep = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile Duration stepDelay = Duration.ZERO;
   private volatile Duration launcherRunTime = Duration.ofMillis(500);
+  private volatile Duration terminationDelay = Duration.ofMillis(200);
+  /** When each terminating pod got its SIGTERM. */
+  private final Map<String, Instant> terminating = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile int launcherExitCode = 0;
   private volatile boolean scheduling = true;
   private volatile Consumer<String> log = s -> { };
@@ -66,12 +70,9 @@ public final class SimulatedKubelet implements AutoCloseable {
   }
 
   /** Watches instead of lists: with thousands of pods, listing them every tick would swamp the API server. */
-  private io.fabric8.kubernetes.client.informers.SharedIndexInformer<StatefulSet> setInformer;
   private io.fabric8.kubernetes.client.informers.SharedIndexInformer<Pod> podInformer;
 
   public SimulatedKubelet start() {
-    setInformer = client.apps().statefulSets().inAnyNamespace().withLabel(JobLabels.MANAGED_BY, JobLabels.OPERATOR)
-        .inform();
     podInformer = client.pods().inAnyNamespace().withLabel(JobLabels.MANAGED_BY, JobLabels.OPERATOR).inform();
     loop.scheduleWithFixedDelay(this::tickSafely, 0, 50, TimeUnit.MILLISECONDS);
     return this;
@@ -80,6 +81,12 @@ public final class SimulatedKubelet implements AutoCloseable {
   /** How long a launcher runs before it exits. */
   public SimulatedKubelet launcherRunTime(Duration d) {
     this.launcherRunTime = d;
+    return this;
+  }
+
+  /** How long containers take to stop after SIGTERM (they then exit with 143). */
+  public SimulatedKubelet terminationDelay(Duration d) {
+    this.terminationDelay = d;
     return this;
   }
 
@@ -124,18 +131,7 @@ public final class SimulatedKubelet implements AutoCloseable {
   }
 
   void tick() {
-    List<StatefulSet> sets = setInformer.getStore().list();
     List<Pod> pods = podInformer.getStore().list();
-    collectOrphans(sets, pods);
-    Set<String> existing = pods.stream().map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName())
-        .collect(Collectors.toSet());
-    for (StatefulSet set : sets) {
-      try {
-        createWorkerPods(set, existing);
-      } catch (KubernetesClientException e) {
-        // Already created (the cache lags behind): nothing to do.
-      }
-    }
     // Like many kubelets, pods advance in parallel; a tick ends when all have been looked at.
     List<java.util.concurrent.Future<?>> steps = new ArrayList<>();
     for (Pod pod : pods) {
@@ -159,45 +155,15 @@ public final class SimulatedKubelet implements AutoCloseable {
     }
   }
 
-  private void collectOrphans(List<StatefulSet> sets, List<Pod> pods) {
-    Set<String> owners = sets.stream().map(s -> s.getMetadata().getNamespace() + "/" + s.getMetadata().getUid())
-        .collect(Collectors.toSet());
-    for (Pod pod : pods) {
-      boolean orphan = pod.getMetadata().getOwnerReferences().stream()
-          .filter(o -> "StatefulSet".equals(o.getKind()))
-          .anyMatch(o -> !owners.contains(pod.getMetadata().getNamespace() + "/" + o.getUid()));
-      if (orphan) {
-        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
-      }
-    }
-  }
-
-  private void createWorkerPods(StatefulSet set, Set<String> existing) {
-    String ns = set.getMetadata().getNamespace();
-    for (int i = 0; i < set.getSpec().getReplicas(); i++) {
-      String name = set.getMetadata().getName() + "-" + i;
-      if (!existing.contains(ns + "/" + name)) {
-        client.pods().inNamespace(ns).resource(new PodBuilder()
-            .withNewMetadata().withName(name).withNamespace(ns)
-            .withLabels(set.getSpec().getTemplate().getMetadata().getLabels())
-            .withAnnotations(set.getSpec().getTemplate().getMetadata().getAnnotations())
-            .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("StatefulSet")
-                .withName(set.getMetadata().getName()).withUid(set.getMetadata().getUid()).withController(true)
-                .build())
-            .endMetadata()
-            .withSpec(set.getSpec().getTemplate().getSpec())
-            .editSpec().withHostname(name).withSubdomain(set.getSpec().getServiceName()).endSpec()
-            .withStatus(new PodStatusBuilder().withPhase("Pending").build())
-            .build()).create();
-        log.accept("kubelet: created pod " + name);
-      }
-    }
-  }
-
   private void advance(Pod pod) {
     String phase = pod.getStatus() == null ? "Pending" : pod.getStatus().getPhase();
     boolean launcher = JobLabels.ROLE_LAUNCHER.equals(pod.getMetadata().getLabels().get(JobLabels.ROLE));
-    String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+    String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + "/"
+        + pod.getMetadata().getUid();
+    if (pod.getMetadata().getDeletionTimestamp() != null) {
+      terminate(pod, key);
+      return;
+    }
     if ("Pending".equals(phase) || phase == null) {
       Instant since = lastStep.computeIfAbsent(key, k -> Instant.now());
       if (!scheduling || Duration.between(since, Instant.now()).compareTo(stepDelay) < 0) {
@@ -210,6 +176,10 @@ public final class SimulatedKubelet implements AutoCloseable {
         setStatus(pod, initializingStatus(pod));
         return;
       }
+      if (pod.getSpec().getNodeName() == null) {
+        pod = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+            .edit(p -> new PodBuilder(p).editSpec().withNodeName(NODE).endSpec().build()); // the scheduler binds it
+      }
       setStatus(pod, runningStatus(pod, !launcher));
       if (launcher) {
         launcherStarted.put(key, Instant.now());
@@ -220,10 +190,64 @@ public final class SimulatedKubelet implements AutoCloseable {
       print(pod, key, Duration.between(started, Instant.now()));
       if (Duration.between(started, Instant.now()).compareTo(launcherRunTime) >= 0) {
         int code = launcherExitCode;
-        setStatus(pod, exitedStatus(pod, code));
+        setStatus(pod, exitedStatus(pod, code, code == 0 ? "Completed" : "Error"));
         log.accept("kubelet: launcher " + pod.getMetadata().getName() + " exited " + code);
       }
     }
+  }
+
+  /**
+   * SIGTERM, then the containers' exit after {@link #terminationDelay} (143), or at the end of the grace period
+   * (137, SIGKILL), then the pod's removal. A pod that had already finished just goes.
+   */
+  private void terminate(Pod pod, String key) {
+    if (!hasFinalizer(pod)) {
+      return; // not one this kubelet terminates (no node, or already handed over)
+    }
+    Instant sigterm = terminating.computeIfAbsent(key, k -> Instant.now());
+    Duration elapsed = Duration.between(sigterm, Instant.now());
+    long grace = pod.getMetadata().getDeletionGracePeriodSeconds() == null ? 30
+        : pod.getMetadata().getDeletionGracePeriodSeconds();
+    boolean finished = "Succeeded".equals(pod.getStatus().getPhase()) || "Failed".equals(pod.getStatus().getPhase());
+    if (!finished) {
+      if (elapsed.compareTo(terminationDelay) < 0 && elapsed.getSeconds() < grace) {
+        return;
+      }
+      int code = terminationDelay.getSeconds() >= grace ? 137 : 143;
+      setStatus(pod, exitedStatus(pod, code, "Error"));
+      log.accept("kubelet: pod " + pod.getMetadata().getName() + " stopped with " + code);
+    }
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+        .withGracePeriod(0).delete();
+    terminating.remove(key);
+  }
+
+  private static boolean hasFinalizer(Pod pod) {
+    return pod.getMetadata().getFinalizers() != null && pod.getMetadata().getFinalizers().contains(
+        Deletion.KUBELET_FINALIZER);
+  }
+
+  /** The node evicts the pod (memory pressure): it fails with reason Evicted and stays listed. */
+  public void evict(String namespace, String name) {
+    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+    PodStatus status = exitedStatus(pod, 137, "Error");
+    status.setPhase("Failed");
+    status.setReason("Evicted");
+    status.setMessage("The node was low on resource: memory.");
+    setStatus(pod, status);
+  }
+
+  /** The kernel kills a container for exceeding its memory limit: it ends with OOMKilled, 137. */
+  public void oomKill(String namespace, String name) {
+    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+    PodStatus status = exitedStatus(pod, 137, "OOMKilled");
+    status.setPhase("Failed");
+    setStatus(pod, status);
+  }
+
+  /** The pod's node is lost: the pod is removed without its containers reporting anything. */
+  public void loseNode(String namespace, String name) {
+    client.pods().inNamespace(namespace).withName(name).withGracePeriod(0).delete();
   }
 
   private void print(Pod pod, String key, Duration running) {
@@ -266,11 +290,11 @@ public final class SimulatedKubelet implements AutoCloseable {
         .withContainerStatuses(containers).build();
   }
 
-  private static PodStatus exitedStatus(Pod pod, int code) {
+  private static PodStatus exitedStatus(Pod pod, int code, String reason) {
     List<ContainerStatus> containers = new ArrayList<>();
     pod.getSpec().getContainers().forEach(c -> containers.add(new ContainerStatusBuilder().withName(c.getName())
         .withReady(false).withRestartCount(0).withNewState().withNewTerminated().withExitCode(code)
-        .withReason(code == 0 ? "Completed" : "Error").withFinishedAt(Instant.now().toString()).endTerminated()
+        .withReason(reason).withFinishedAt(Instant.now().toString()).endTerminated()
         .endState().build()));
     return new PodStatusBuilder().withPhase(code == 0 ? "Succeeded" : "Failed")
         .withConditions(condition("PodScheduled", true), condition("Ready", false))
@@ -283,8 +307,7 @@ public final class SimulatedKubelet implements AutoCloseable {
 
   @Override
   public void close() {
-    if (setInformer != null) {
-      setInformer.close();
+    if (podInformer != null) {
       podInformer.close();
     }
     loop.shutdownNow();

@@ -236,7 +236,11 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
       desired.workers().ifPresent(s -> create(s, StatefulSet.class, context));
     }
     if (plan.createLauncher()) {
-      create(desired.launcher(), Pod.class, context);
+      Pod launcher = desired.launcher();
+      if (!plan.launcherWorkerUids().isEmpty()) {
+        launcher.getMetadata().getAnnotations().put(JobLabels.WORKER_UIDS, String.join(",", plan.launcherWorkerUids()));
+      }
+      create(launcher, Pod.class, context);
     }
   }
 

@@ -7,6 +7,7 @@ import dev.chainer.operator.api.EffectiveSpec;
 import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.api.LauncherStatus;
 import dev.chainer.operator.api.RunPolicy;
+import dev.chainer.operator.render.JobLabels;
 import dev.chainer.operator.render.JobNames;
 import dev.chainer.operator.render.LauncherPod;
 import dev.chainer.operator.status.JobConditions;
@@ -18,6 +19,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -256,10 +258,26 @@ public final class JobPlanner {
       }
     }
     boolean launcherRunning = launcher.isPresent() && !PodFacts.isFinished(launcher.get());
+    Optional<Pod> replaced = launcherRunning ? replacedWorker(launcher.get()) : Optional.empty();
+    if (replaced.isPresent()) {
+      return Optional.of("worker " + replaced.get().getMetadata().getName() + " was replaced by its StatefulSet "
+          + "while the job ran (its pod was lost and recreated)");
+    }
     if (launcherRunning && ready() < spec.nodeCount()) {
       return Optional.of("a worker was lost while the job ran (" + ready() + "/" + spec.nodeCount() + " ready)");
     }
     return Optional.empty();
+  }
+
+  /** A worker pod the launcher did not start with: the StatefulSet recreated it under the same name. */
+  private Optional<Pod> replacedWorker(Pod launcher) {
+    Map<String, String> annotations = launcher.getMetadata().getAnnotations();
+    String recorded = annotations == null ? null : annotations.get(JobLabels.WORKER_UIDS);
+    if (recorded == null || recorded.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> uids = List.of(recorded.split(","));
+    return currentWorkerPods().stream().filter(p -> !uids.contains(p.getMetadata().getUid())).findFirst();
   }
 
   private static String describePodFailure(Pod pod) {
@@ -321,6 +339,8 @@ public final class JobPlanner {
     boolean workersReady = !spec.mpi() || ready() == spec.nodeCount();
     if (launcher.isEmpty() && workersReady) {
       plan.createLauncher(true);
+      plan.launcherWorkerUids(currentWorkerPods().stream().map(p -> p.getMetadata().getUid())
+          .filter(java.util.Objects::nonNull).sorted().toList());
       // Said now, in the same status write, so that seeing the new pod Pending costs no second write.
       LauncherStatus pending = new LauncherStatus();
       pending.setPodName(names.launcherPod(attempt()));

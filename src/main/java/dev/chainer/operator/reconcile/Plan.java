@@ -17,6 +17,7 @@ public final class Plan {
   private boolean deleteJob;
   private final List<JobEvent> events = new ArrayList<>();
   private Duration requeueAfter;
+  private List<String> launcherWorkerUids = List.of();
 
   public ChainerJobStatus status() { return status; }
   /** Create whichever of the Service, ConfigMap, SSH and registry Secrets are missing. */
@@ -30,6 +31,8 @@ public final class Plan {
   public boolean deleteJob() { return deleteJob; }
   public List<JobEvent> events() { return events; }
   public Optional<Duration> requeueAfter() { return Optional.ofNullable(requeueAfter); }
+  /** The uids of the workers a launcher created now starts with; stamped on it to recognise replacements later. */
+  public List<String> launcherWorkerUids() { return launcherWorkerUids; }
 
   Plan status(ChainerJobStatus s) { this.status = s; return this; }
   Plan createInfrastructure(boolean v) { this.createInfrastructure = v; return this; }
@@ -39,6 +42,7 @@ public final class Plan {
   Plan deleteLauncher(boolean v) { this.deleteLauncher = v; return this; }
   Plan deleteJob(boolean v) { this.deleteJob = v; return this; }
   Plan event(JobEvent e) { this.events.add(e); return this; }
+  Plan launcherWorkerUids(List<String> uids) { this.launcherWorkerUids = List.copyOf(uids); return this; }
 
   /** Asks for another reconcile after d, keeping the earliest of several requests. */
   Plan requeueAfter(Duration d) {

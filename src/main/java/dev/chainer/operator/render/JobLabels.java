@@ -15,6 +15,11 @@ public final class JobLabels {
   public static final String ROLE = "chainer.dev/role";
   /** Which run of the job (0, then one more per restart) a worker StatefulSet, worker or launcher belongs to. */
   public static final String ATTEMPT = "chainer.dev/attempt";
+  /**
+   * Annotation on a launcher: the uids of the worker pods it started with, comma-separated. A worker of the same
+   * name with another uid was replaced by its StatefulSet while the launcher ran: the attempt lost a worker.
+   */
+  public static final String WORKER_UIDS = "chainer.dev/worker-uids";
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String OPERATOR = "chainer-operator";
 

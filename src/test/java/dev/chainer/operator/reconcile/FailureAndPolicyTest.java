@@ -51,6 +51,25 @@ class FailureAndPolicyTest extends WithOperator {
   }
 
   @Test
+  void aWorkerReplacedByItsStatefulSetIsALostWorkerEvenIfNeverSeenMissing() {
+    h.kubelet.launcherRunTime(Duration.ofMinutes(10)).start();
+    ChainerJob job = h.submit(mpi(""));
+    h.awaitPhase(job, JobPhase.Running);
+    String lostUid = h.client.pods().inNamespace("team-a").withName("train-worker-1").get().getMetadata().getUid();
+    // The operator sees nothing of the loss: stopped while the node goes and the replacement becomes Ready.
+    h.stopOperator();
+    h.kubelet.loseNode("team-a", "train-worker-1");
+    OperatorHarness.await(() -> h.client.pods().inNamespace("team-a").withName("train-worker-1").get(),
+        p -> !p.getMetadata().getUid().equals(lostUid) && p.getStatus() != null
+            && "Running".equals(p.getStatus().getPhase()), "the replacement running");
+    h.startOperator();
+    ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
+    assertEquals("WorkerFailed", failed.getReason());
+    assertTrue(failed.getMessage().contains("worker train-worker-1 was replaced by its StatefulSet"),
+        failed.getMessage());
+  }
+
+  @Test
   void deadlineEndsTheJobAndRemovesLauncherAndWorkers() {
     h.kubelet.launcherRunTime(Duration.ofMinutes(10)).start();
     ChainerJob job = h.submit(mpi("maxRunDurationSeconds: 2"));
@@ -58,8 +77,12 @@ class FailureAndPolicyTest extends WithOperator {
     ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
     assertEquals("DeadlineExceeded", failed.getReason());
     assertTrue(failed.getMessage().contains("maxRunDurationSeconds (2s)"), failed.getMessage());
-    assertNull(h.client.pods().inNamespace("team-a").withName("train-launcher").get());
+    // The launcher was asked to stop at once; like any pod on a node it goes once its containers have stopped.
+    assertNotNull(h.client.pods().inNamespace("team-a").withName("train-launcher").get().getMetadata()
+        .getDeletionTimestamp(), "the launcher is terminating");
     assertNull(h.client.apps().statefulSets().inNamespace("team-a").withName("train-worker").get());
+    OperatorHarness.await(() -> h.client.pods().inNamespace("team-a").withName("train-launcher").get() == null,
+        gone -> gone, "the launcher removed");
     assertEquals("Warning", h.event(job, "DeadlineExceeded").orElseThrow().getType());
     long seconds = Duration.between(java.time.Instant.parse(failed.getStartTime()),
         java.time.Instant.parse(failed.getCompletionTime())).toSeconds();

@@ -85,6 +85,34 @@ class JobPlannerTest {
   }
 
   @Test
+  void theLauncherRecordsItsWorkersAndAReplacedOneFailsTheAttempt() {
+    ChainerJob job = mpi("");
+    Observed ready = withUids(running(job, true, Optional.empty()), null, "uid-0", "uid-1");
+    assertEquals(List.of("uid-0", "uid-1"), plan(job, ready, T0).launcherWorkerUids());
+
+    ChainerJob started = started(mpi(""), T0);
+    Observed same = withUids(running(started, true, Optional.of("Running")), "uid-0,uid-1", "uid-0", "uid-1");
+    assertEquals(JobPhase.Running, plan(started, same, T0).status().getPhase());
+    // train-worker-1 is Ready again, but it is not the pod the launcher started with
+    Observed replaced = withUids(running(started, true, Optional.of("Running")), "uid-0,uid-1", "uid-0", "uid-9");
+    Plan p = plan(started, replaced, T0);
+    assertEquals(JobPhase.Failed, p.status().getPhase());
+    assertTrue(p.status().getMessage().contains("worker train-worker-1 was replaced"), p.status().getMessage());
+  }
+
+  /** The same observation with worker uids, and the launcher's record of them (null: no launcher record). */
+  private static Observed withUids(Observed o, String launcherRecord, String... uids) {
+    List<Pod> workers = new java.util.ArrayList<>();
+    for (int i = 0; i < o.workerPods().size(); i++) {
+      workers.add(new PodBuilder(o.workerPods().get(i)).editMetadata().withUid(uids[i]).endMetadata().build());
+    }
+    List<Pod> launchers = o.launcherPods().stream().map(l -> launcherRecord == null ? l : new PodBuilder(l)
+        .editMetadata().addToAnnotations(dev.chainer.operator.render.JobLabels.WORKER_UIDS, launcherRecord)
+        .endMetadata().build()).toList();
+    return new Observed(o.workers(), workers, launchers, true, true, true, false);
+  }
+
+  @Test
   void aDeadlineAheadAsksForAReconcileAtThatMoment() {
     ChainerJob job = started(mpi("maxRunDurationSeconds: 600"), T0);
     Plan p = plan(job, running(job, true, Optional.of("Running")), T0.plusSeconds(100));

@@ -1,0 +1,143 @@
+package dev.chainer.operator.demo;
+
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The garbage collector of the in-process cluster, as Kubernetes documents it. It decides by owner uid only (a new
+ * object that reuses a deleted owner's name owns nothing of the old one's):
+ * <ul>
+ *   <li>background: an object whose owners are all gone is deleted (itself in the background, so a StatefulSet's
+ *       pods follow it, each terminating as its kubelet allows);
+ *   <li>foreground: an owner marked for deletion with the {@code foregroundDeletion} finalizer has its dependents
+ *       deleted first, and loses the finalizer (and so goes) once none is left;
+ *   <li>orphan: an owner marked with the {@code orphan} finalizer has the references to it removed from its
+ *       dependents, which stay, then loses the finalizer.
+ * </ul>
+ * It watches the kinds this operator uses (ChainerJobs, StatefulSets, Pods, Services, ConfigMaps, Secrets); an owner
+ * of any other kind is taken to exist. {@link #pause()} holds it still, as a lagging collector would.
+ */
+public final class GarbageCollector implements AutoCloseable {
+  private final KubernetesClient client;
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "garbage-collector");
+    t.setDaemon(true);
+    return t;
+  });
+  private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
+  private volatile boolean paused;
+
+  public GarbageCollector(KubernetesClient client) {
+    this.client = client;
+  }
+
+  public GarbageCollector start() {
+    informers.add(client.pods().inAnyNamespace().inform());
+    informers.add(client.apps().statefulSets().inAnyNamespace().inform());
+    informers.add(client.services().inAnyNamespace().inform());
+    informers.add(client.configMaps().inAnyNamespace().inform());
+    informers.add(client.secrets().inAnyNamespace().inform());
+    informers.add(client.genericKubernetesResources("chainer.dev/v1", "ChainerJob").inAnyNamespace().inform());
+    loop.scheduleWithFixedDelay(this::collectSafely, 0, 100, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** Stops collecting until {@link #resume()}: leftovers of deleted owners stay, as during GC lag. */
+  public GarbageCollector pause() {
+    paused = true;
+    return this;
+  }
+
+  public GarbageCollector resume() {
+    paused = false;
+    return this;
+  }
+
+  private void collectSafely() {
+    if (paused) {
+      return;
+    }
+    try {
+      collect();
+    } catch (KubernetesClientException e) {
+      // stale caches: the next round sees the world afresh
+    } catch (RuntimeException e) {
+      System.err.println("garbage-collector: " + e);
+    }
+  }
+
+  private void collect() {
+    Map<String, HasMetadata> byUid = new HashMap<>();
+    Map<String, List<HasMetadata>> dependents = new HashMap<>();
+    for (SharedIndexInformer<? extends HasMetadata> informer : informers) {
+      for (HasMetadata o : informer.getStore().list()) {
+        byUid.put(o.getMetadata().getUid(), o);
+        for (OwnerReference ref : refs(o)) {
+          dependents.computeIfAbsent(ref.getUid(), k -> new ArrayList<>()).add(o);
+        }
+      }
+    }
+    for (HasMetadata o : byUid.values()) {
+      List<OwnerReference> refs = refs(o);
+      if (!refs.isEmpty() && o.getMetadata().getDeletionTimestamp() == null
+          && refs.stream().noneMatch(r -> byUid.containsKey(r.getUid()) || !isWatched(r.getKind()))) {
+        delete(o);
+      }
+      List<String> finalizers = o.getMetadata().getFinalizers() == null ? List.of() : o.getMetadata().getFinalizers();
+      if (o.getMetadata().getDeletionTimestamp() != null && finalizers.contains(Deletion.FOREGROUND)) {
+        List<HasMetadata> left = dependents.getOrDefault(o.getMetadata().getUid(), List.of());
+        left.stream().filter(d -> d.getMetadata().getDeletionTimestamp() == null).forEach(this::delete);
+        if (left.isEmpty()) {
+          removeFinalizer(o, Deletion.FOREGROUND);
+        }
+      }
+      if (o.getMetadata().getDeletionTimestamp() != null && finalizers.contains(Deletion.ORPHAN)) {
+        dependents.getOrDefault(o.getMetadata().getUid(), List.of()).forEach(d -> release(d, o.getMetadata().getUid()));
+        removeFinalizer(o, Deletion.ORPHAN);
+      }
+    }
+  }
+
+  private static boolean isWatched(String kind) {
+    return List.of("Pod", "StatefulSet", "Service", "ConfigMap", "Secret", "ChainerJob").contains(kind);
+  }
+
+  private static List<OwnerReference> refs(HasMetadata o) {
+    return o.getMetadata().getOwnerReferences() == null ? List.of() : o.getMetadata().getOwnerReferences();
+  }
+
+  private void delete(HasMetadata o) {
+    client.resource(o).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+  }
+
+  private void release(HasMetadata dependent, String ownerUid) {
+    client.resource(dependent).edit(d -> {
+      d.getMetadata().getOwnerReferences().removeIf(r -> ownerUid.equals(r.getUid()));
+      return d;
+    });
+  }
+
+  private void removeFinalizer(HasMetadata owner, String finalizer) {
+    client.resource(owner).edit(o -> {
+      o.getMetadata().getFinalizers().remove(finalizer);
+      return o;
+    });
+  }
+
+  @Override
+  public void close() {
+    loop.shutdownNow();
+    informers.forEach(SharedIndexInformer::close);
+  }
+}
