@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -30,11 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GarbageCollector implements AutoCloseable {
   private final KubernetesClient client;
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "garbage-collector");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService loop = ControlLoop.daemon("garbage-collector");
   private final List<SharedIndexInformer<? extends HasMetadata>> informers = new ArrayList<>();
   private volatile boolean paused;
 

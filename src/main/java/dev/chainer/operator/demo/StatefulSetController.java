@@ -14,7 +14,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -30,11 +29,7 @@ import java.util.stream.Collectors;
  */
 public final class StatefulSetController implements AutoCloseable {
   private final KubernetesClient client;
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "statefulset-controller");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService loop = ControlLoop.daemon("statefulset-controller");
   private SharedIndexInformer<StatefulSet> sets;
   private SharedIndexInformer<Pod> pods;
 

@@ -64,6 +64,14 @@ class ControlPlaneTest {
     return client.pods().inNamespace("a").withName(name).get();
   }
 
+  /** A pod of the operator's (the kubelet runs only those) that is not restarted. */
+  private void managedPod(String name) {
+    client.pods().inNamespace("a").resource(new PodBuilder().withNewMetadata().withName(name)
+        .addToLabels(JobLabels.MANAGED_BY, JobLabels.OPERATOR).endMetadata()
+        .withNewSpec().withRestartPolicy("Never").addNewContainer().withName("c").withImage("b").endContainer()
+        .endSpec().build()).create();
+  }
+
   private List<String> podNames() {
     return client.pods().inNamespace("a").list().getItems().stream().map(p -> p.getMetadata().getName()).sorted()
         .toList();
@@ -132,10 +140,7 @@ class ControlPlaneTest {
 
   @Test
   void aDeletedPodTerminatesGracefullyWith143ThenGoes() {
-    client.pods().inNamespace("a").resource(new PodBuilder().withNewMetadata().withName("p")
-        .addToLabels(JobLabels.MANAGED_BY, JobLabels.OPERATOR).endMetadata()
-        .withNewSpec().withRestartPolicy("Never").addNewContainer().withName("c").withImage("b").endContainer()
-        .endSpec().build()).create();
+    managedPod("p");
     running("p");
     List<Integer> exits = exitCodesOf("p");
     client.pods().inNamespace("a").withName("p").delete();
@@ -168,10 +173,7 @@ class ControlPlaneTest {
   @Test
   void aShortGracePeriodEndsInSigkill137AndAnUnboundPodGoesAtOnce() {
     kubelet.terminationDelay(Duration.ofSeconds(3));
-    client.pods().inNamespace("a").resource(new PodBuilder().withNewMetadata().withName("p")
-        .addToLabels(JobLabels.MANAGED_BY, JobLabels.OPERATOR).endMetadata()
-        .withNewSpec().withRestartPolicy("Never").addNewContainer().withName("c").withImage("b").endContainer()
-        .endSpec().build()).create();
+    managedPod("p");
     running("p");
     List<Integer> exits = exitCodesOf("p");
     client.pods().inNamespace("a").withName("p").withGracePeriod(1).delete();
