@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chainer.operator.validation.ObjectRules;
 import dev.chainer.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import dev.chainer.operator.validation.StructuralSchema;
 import io.fabric8.kubernetes.api.model.StatusCause;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -26,7 +28,7 @@ import java.util.function.Function;
  * What the in-process API server checks before it stores an object, as a real (1.25+) API server does:
  * <ul>
  *   <li>a CustomResourceDefinition is refused when its CEL rules' estimated cost exceeds the budget;
- *   <li>a Pod, StatefulSet, Service, ConfigMap or Secret is checked with the API's validation rules for the
+ *   <li>a Pod, StatefulSet, Service, ConfigMap, Secret, Event or Lease is checked with the API's validation rules for the
  *       fields this operator sets ({@link ObjectRules});
  *   <li>a custom resource is checked against the structural schema of its CRD as stored in this server (types,
  *       bounds, enums, required fields), stripped of undeclared fields, and its CEL rules are evaluated, the
@@ -38,7 +40,9 @@ public final class Admission {
   /** The kinds whose API validation this server applies (ObjectRules): the ones the operator creates. */
   private static final Map<String, Class<? extends HasMetadata>> BUILT_IN = Map.of(
       "v1/Pod", Pod.class, "apps/v1/StatefulSet", StatefulSet.class, "v1/Service", Service.class,
-      "v1/ConfigMap", ConfigMap.class, "v1/Secret", Secret.class);
+      "v1/ConfigMap", ConfigMap.class, "v1/Secret", Secret.class, "v1/Event", Event.class,
+      "events.k8s.io/v1/Event", io.fabric8.kubernetes.api.model.events.v1.Event.class,
+      "coordination.k8s.io/v1/Lease", Lease.class);
 
   private final Function<String, Optional<CustomResourceDefinition>> crds;
   private final boolean cel;

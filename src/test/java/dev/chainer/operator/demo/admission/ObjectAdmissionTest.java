@@ -67,7 +67,11 @@ class ObjectAdmissionTest {
         Arguments.of("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\n  namespace: a\ndata:\n  hostfile: "
             + bigValue + "\n", "data: Too long: must have at most 1048576 bytes"),
         Arguments.of("apiVersion: v1\nkind: Secret\nmetadata:\n  name: Bad_Name\n  namespace: a\n",
-            "metadata.name: Invalid value: \"Bad_Name\""));
+            "metadata.name: Invalid value: \"Bad_Name\""),
+        Arguments.of("apiVersion: v1\nkind: Event\nmetadata:\n  name: job.Bad\n  namespace: a\ninvolvedObject:\n"
+            + "  kind: ChainerJob\n  name: job\nreason: R\n", "metadata.name: Invalid value: \"job.Bad\""),
+        Arguments.of("apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: lock\n  namespace: a\n"
+            + "  labels:\n    \"a b\": c\n", "metadata.labels: Invalid value: \"a b\""));
   }
 
   @ParameterizedTest
