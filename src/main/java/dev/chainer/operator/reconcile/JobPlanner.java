@@ -443,7 +443,15 @@ public final class JobPlanner {
     next.setLauncher(status);
   }
 
+  /**
+   * Workers that count as ready: Ready, not terminating, and of this attempt's StatefulSet while it exists. Once it
+   * is deleted (the run is over, or restarting) its pods are on their way out, whatever moment of their graceful
+   * termination the status is written at: the status then says so, and WorkersReady is False.
+   */
   private int ready() {
+    if (observed.workers().filter(s -> Observed.attemptOf(s) == attempt()).isEmpty()) {
+      return 0;
+    }
     return (int) currentWorkerPods().stream().filter(p -> !PodFacts.isTerminating(p)).filter(PodFacts::isReady).count();
   }
 
