@@ -19,13 +19,9 @@ public final class ChainerJobCrd {
     return Serialization.clone(CRD);
   }
 
-  /** The version's openAPIV3Schema (shared: do not change it). */
-  public static JSONSchemaProps schema() {
-    return CRD.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema();
-  }
-
+  /** The schema of the spec (shared: do not change it). */
   public static JSONSchemaProps specSchema() {
-    return schema().getProperties().get("spec");
+    return CRD.getSpec().getVersions().get(0).getSchema().getOpenAPIV3Schema().getProperties().get("spec");
   }
 
   private static CustomResourceDefinition load() {

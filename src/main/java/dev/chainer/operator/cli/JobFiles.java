@@ -38,11 +38,7 @@ public final class JobFiles {
 
   /** The one job in a file ("-": standard input); a file with several documents is refused. */
   public static ChainerJob read(Path file) throws InvalidJobFile {
-    List<ChainerJob> jobs = readAll(file);
-    if (jobs.size() != 1) {
-      throw new InvalidJobFile("holds " + jobs.size() + " documents; give one ChainerJob");
-    }
-    return jobs.get(0);
+    return single(readAll(file));
   }
 
   /** Every job in a file, one per YAML document, each checked as {@link #parseAll} does. */
@@ -55,7 +51,10 @@ public final class JobFiles {
   }
 
   public static ChainerJob parse(String yaml) throws InvalidJobFile {
-    List<ChainerJob> jobs = parseAll(yaml);
+    return single(parseAll(yaml));
+  }
+
+  private static ChainerJob single(List<ChainerJob> jobs) throws InvalidJobFile {
     if (jobs.size() != 1) {
       throw new InvalidJobFile("holds " + jobs.size() + " documents; give one ChainerJob");
     }

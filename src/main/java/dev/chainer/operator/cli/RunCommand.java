@@ -1,12 +1,12 @@
 package dev.chainer.operator.cli;
 
+import dev.chainer.operator.config.ClientConfig;
 import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.reconcile.ApiRequests;
 import dev.chainer.operator.reconcile.ChainerOperator;
 import dev.chainer.operator.reconcile.HealthServer;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import dev.chainer.operator.config.ClientConfig;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;

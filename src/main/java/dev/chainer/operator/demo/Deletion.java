@@ -3,6 +3,7 @@ package dev.chainer.operator.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
@@ -10,7 +11,6 @@ import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 /**
  * A DELETE as the API server carries it out, with its DeleteOptions:
@@ -44,7 +44,12 @@ final class Deletion {
     if (stored == null) {
       return store.handleDelete(path); // a collection, or nothing: the store's own answer
     }
-    JsonNode object = Serialization.jsonMapper().valueToTree(Serialization.unmarshal(stored.getValue(), Map.class));
+    JsonNode object;
+    try {
+      object = store.asNode(stored);
+    } catch (KubernetesCrudDispatcherException e) {
+      return new MockResponse().setResponseCode(e.getCode()).setBody(e.toStatusBody());
+    }
     JsonNode options = options(request);
     Long grace = options.hasNonNull("gracePeriodSeconds") ? options.get("gracePeriodSeconds").asLong() : null;
     String propagation = options.path("propagationPolicy").asText("Background");
@@ -54,7 +59,7 @@ final class Deletion {
       if (!marked) {
         long seconds = grace != null ? grace
             : object.path("spec").path("terminationGracePeriodSeconds").asLong(DEFAULT_GRACE_SECONDS);
-        addFinalizer(path, object, KUBELET_FINALIZER, Long.toString(seconds));
+        addFinalizer(path, object, KUBELET_FINALIZER, seconds);
         return store.handleDelete(path);
       }
       return new MockResponse().setResponseCode(200).setBody(stored.getValue());
@@ -78,12 +83,13 @@ final class Deletion {
     }
   }
 
-  private void addFinalizer(String path, JsonNode object, String finalizer, String gracePeriod) {
+  /** Adds a finalizer and, for a pod, the grace period it is given (null: none). */
+  private void addFinalizer(String path, JsonNode object, String finalizer, Long gracePeriod) {
     ArrayNode finalizers = finalizers(object);
     finalizers.add(finalizer);
     ArrayNode patch = replace("/metadata/finalizers", finalizers);
     if (gracePeriod != null) {
-      patch.addAll(replace("/metadata/deletionGracePeriodSeconds", JSON.numberNode(Long.parseLong(gracePeriod))));
+      patch.addAll(replace("/metadata/deletionGracePeriodSeconds", JSON.numberNode(gracePeriod)));
     }
     patch(path, patch);
   }

@@ -2,13 +2,13 @@ package dev.chainer.operator.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chainer.operator.demo.admission.Admission;
-import dev.chainer.operator.demo.admission.Refusal;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesResponseComposer;
+import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.crud.AttributeType;
@@ -60,11 +60,9 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
       GenericKubernetesResource resource, String newState) {
     if (newState != null) {
-      String old = oldAttributes == null ? null : map.get(oldAttributes);
-      JsonNode object = parse(newState);
-      JsonNode admitted = admit(object, old == null ? null : parse(old));
-      if (!admitted.equals(object)) {
-        newState = Serialization.asJson(admitted);
+      String admitted = admitted(newState, oldAttributes == null ? null : map.get(oldAttributes));
+      if (!admitted.equals(newState)) {
+        newState = admitted;
         resource = null;
       }
     }
@@ -81,11 +79,14 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     }
   }
 
-  private JsonNode admit(JsonNode object, JsonNode old) {
+  /** What to store: the new state as admission leaves it (pruned), or a refusal for the request to answer. */
+  private String admitted(String newState, String old) {
     try {
-      return admission.admit(object, old);
-    } catch (Refusal refusal) {
-      throw IndexedCrudDispatcher.<RuntimeException>sneaky(refusal);
+      JsonNode object = asNode(newState);
+      JsonNode admitted = admission.admit(object, old == null ? null : asNode(old));
+      return admitted.equals(object) ? newState : Serialization.asJson(admitted);
+    } catch (KubernetesCrudDispatcherException refused) { // a Refusal, or a body that is not JSON
+      throw IndexedCrudDispatcher.<RuntimeException>sneaky(refused);
     }
   }
 
@@ -93,14 +94,6 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   @SuppressWarnings("unchecked")
   private static <E extends Throwable> E sneaky(Throwable e) throws E {
     throw (E) e;
-  }
-
-  private static JsonNode parse(String json) {
-    try {
-      return Serialization.jsonMapper().readTree(json);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   /** A stored CRD by {@code <kind>.<group>}; parsed once per stored version. */

@@ -83,12 +83,8 @@ public final class LocalApiServer implements AutoCloseable {
         .always();
     KubernetesClient client = server.createClient();
     // The status subresource behaves like a real one only when the CRD itself exists in the mock.
-    client.apiextensions().v1().customResourceDefinitions().resource(crd()).create();
+    client.apiextensions().v1().customResourceDefinitions().resource(ChainerJobCrd.definition()).create();
     return new LocalApiServer(server, client, logs);
-  }
-
-  public static CustomResourceDefinition crd() {
-    return ChainerJobCrd.definition();
   }
 
   /**

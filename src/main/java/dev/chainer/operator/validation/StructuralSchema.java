@@ -239,12 +239,4 @@ public final class StructuralSchema {
   private static String plain(double d) {
     return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
   }
-
-  /** A copy with the fields the schema does not declare removed. */
-  public static JsonNode pruned(JsonNode value, JSONSchemaProps schema) {
-    JsonNode copy = value.deepCopy();
-    prune(copy, schema);
-    return copy;
-  }
-
 }

@@ -72,17 +72,16 @@ public final class Admission {
       checkCostBudget(Serialization.jsonMapper().convertValue(object, CustomResourceDefinition.class));
       return object;
     }
+    int slash = apiVersion.indexOf('/');
+    String group = slash < 0 ? "" : apiVersion.substring(0, slash); // the core group has no name
     Class<? extends HasMetadata> builtIn = BUILT_IN.get(apiVersion + "/" + kind);
     if (builtIn != null) {
-      checkBuiltIn(object, builtIn, kind, apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/'))
-          : "");
+      checkBuiltIn(object, builtIn, kind, group);
       return object;
     }
-    int slash = apiVersion.indexOf('/');
-    if (slash < 0) {
+    if (group.isEmpty()) {
       return object;
     }
-    String group = apiVersion.substring(0, slash);
     String version = apiVersion.substring(slash + 1);
     Optional<JSONSchemaProps> schema = crds.apply(kind + "." + group).flatMap(crd -> schemaOf(crd, version));
     return schema.isPresent() ? admitCustomResource(object, old, schema.get(), kind, group) : object;

@@ -18,11 +18,7 @@ public final class CrdCostBudget {
   public static final long CRD_LIMIT = 100_000_000L;
 
   /** One rule's estimate: where it is declared, its cost per evaluation, and times its cardinality. */
-  public record RuleCost(String location, String rule, long cost, long cardinality, long total) {
-    public double ruleFactor() {
-      return (double) total / RULE_LIMIT;
-    }
-  }
+  public record RuleCost(String location, String rule, long cost, long cardinality, long total) {}
 
   private CrdCostBudget() {}
 

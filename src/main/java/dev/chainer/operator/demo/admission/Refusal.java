@@ -38,10 +38,6 @@ public final class Refusal extends KubernetesCrudDispatcherException {
     return what + " \"" + name + "\" is invalid: " + (causes.size() > 1 ? "[" + list + "]" : list);
   }
 
-  public List<StatusCause> causes() {
-    return causes;
-  }
-
   @Override
   public Status toStatus() {
     return new StatusBuilder().withStatus("Failure").withReason("Invalid").withCode(getCode())
