@@ -22,7 +22,9 @@ public class ChainerJobStatus {
   @JsonPropertyDescription("Human-readable explanation of the phase; every validation message for InvalidSpec.")
   private String message;
 
-  @JsonPropertyDescription("Kubernetes-style conditions (Ready, Succeeded, Failed, ...).")
+  @JsonPropertyDescription("Kubernetes-style conditions, each True or False: WorkersReady (MPI jobs), Running, "
+      + "Succeeded, Failed, Suspended, Canceled, and Stalled (True while a foreign object holds one of the job's "
+      + "names).")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The metadata.generation this status describes.")
@@ -57,6 +59,21 @@ public class ChainerJobStatus {
   @Max(Limits.MAX_BACKOFF_LIMIT)
   private Integer restartCount;
 
+  @JsonPropertyDescription("Which attempt runs now: 0, then one more for each restart after a failure and each "
+      + "resume after a suspension. Names the launcher pod and the SSH Secret of the attempt.")
+  @Min(0)
+  @Max(Integer.MAX_VALUE)
+  private Integer attempt;
+
+  @JsonPropertyDescription("When the current suspension began (RFC 3339); absent while not suspended.")
+  private String suspendedSince;
+
+  @JsonPropertyDescription("Seconds the job spent suspended after it started: not counted against "
+      + "maxRunDurationSeconds.")
+  @Min(0)
+  @Max(Limits.MAX_STATUS_COUNT)
+  private Long suspendedSeconds;
+
   @JsonPropertyDescription("Training progress read from the launcher's output: epoch, iteration, percent, "
       + "metrics, elapsed time and estimated time remaining.")
   private TrainingProgress progress;
@@ -85,6 +102,20 @@ public class ChainerJobStatus {
   public void setLauncher(LauncherStatus v) { this.launcher = v; }
   public Integer getRestartCount() { return restartCount; }
   public void setRestartCount(Integer v) { this.restartCount = v; }
+  public Integer getAttempt() { return attempt; }
+
+  /** The attempt that runs now; before status.attempt existed, restarts were the only new attempts. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public int currentAttempt() {
+    Integer current = attempt != null ? attempt : restartCount;
+    return current == null ? 0 : current;
+  }
+
+  public void setAttempt(Integer v) { this.attempt = v; }
+  public String getSuspendedSince() { return suspendedSince; }
+  public void setSuspendedSince(String v) { this.suspendedSince = v; }
+  public Long getSuspendedSeconds() { return suspendedSeconds; }
+  public void setSuspendedSeconds(Long v) { this.suspendedSeconds = v; }
   public TrainingProgress getProgress() { return progress; }
   public void setProgress(TrainingProgress v) { this.progress = v; }
 
@@ -96,7 +127,8 @@ public class ChainerJobStatus {
         && Objects.equals(completionTime, s.completionTime) && Objects.equals(readyWorkers, s.readyWorkers)
         && Objects.equals(totalWorkers, s.totalWorkers) && Objects.equals(ready, s.ready)
         && Objects.equals(launcher, s.launcher) && Objects.equals(restartCount, s.restartCount)
-        && Objects.equals(progress, s.progress);
+        && Objects.equals(progress, s.progress) && Objects.equals(attempt, s.attempt)
+        && Objects.equals(suspendedSince, s.suspendedSince) && Objects.equals(suspendedSeconds, s.suspendedSeconds);
   }
 
   @Override

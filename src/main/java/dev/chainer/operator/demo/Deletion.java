@@ -1,5 +1,6 @@
 package dev.chainer.operator.demo;
 
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -51,6 +52,10 @@ final class Deletion {
       return new MockResponse().setResponseCode(e.getCode()).setBody(e.toStatusBody());
     }
     JsonNode options = options(request);
+    MockResponse refused = preconditionFailed(options.path("preconditions"), object);
+    if (refused != null) {
+      return refused;
+    }
     Long grace = options.hasNonNull("gracePeriodSeconds") ? options.get("gracePeriodSeconds").asLong() : null;
     String propagation = options.path("propagationPolicy").asText("Background");
     boolean marked = object.path("metadata").hasNonNull("deletionTimestamp");
@@ -72,6 +77,24 @@ final class Deletion {
       addFinalizer(path, object, propagation.equals("Foreground") ? FOREGROUND : ORPHAN, null);
     }
     return store.handleDelete(path);
+  }
+
+  /**
+   * The API server deletes only the object the client meant: a uid or resourceVersion in the request's
+   * preconditions that the stored object no longer has is a 409 Conflict.
+   */
+  private static MockResponse preconditionFailed(JsonNode preconditions, JsonNode object) {
+    for (String field : new String[] {"uid", "resourceVersion"}) {
+      String wanted = preconditions.path(field).asText(null);
+      String actual = object.path("metadata").path(field).asText(null);
+      if (wanted != null && !wanted.equals(actual)) {
+        String message = "Precondition failed: " + field + " in precondition: " + wanted + ", " + field
+            + " in object meta: " + actual;
+        return new MockResponse().setResponseCode(409).setBody(Serialization.asJson(new StatusBuilder()
+            .withStatus("Failure").withReason("Conflict").withCode(409).withMessage(message).build()));
+      }
+    }
+    return null;
   }
 
   private static JsonNode options(RecordedRequest request) {

@@ -11,7 +11,11 @@ import dev.chainer.operator.render.JobNames;
 import dev.chainer.operator.render.JobRenderer;
 import dev.chainer.operator.render.RunSpec;
 import dev.chainer.operator.render.SshKeyPair;
+import dev.chainer.operator.status.JobObjects;
+import dev.chainer.operator.status.ObjectRef;
 import dev.chainer.operator.status.Observed;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import dev.chainer.operator.validation.Problem;
 import dev.chainer.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -81,12 +85,13 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
 
   @Override
   public List<EventSource<?, ChainerJob>> prepareEventSources(EventSourceContext<ChainerJob> context) {
-    String[] existence = {"metadata.labels", "metadata.uid"};
-    String[] started = {"metadata.labels", "metadata.uid", "metadata.annotations"};
+    // Owner references tell the job's objects from others holding its names (see JobObjects).
+    String[] existence = {"metadata.labels", "metadata.uid", "metadata.ownerReferences"};
     return List.of(
-        informer(Pod.class, context, "metadata.labels", "metadata.uid", "metadata.annotations",
-            "metadata.deletionTimestamp", "status"),
-        informer(StatefulSet.class, context, started),
+        informer(Pod.class, context, "metadata.labels", "metadata.uid", "metadata.ownerReferences",
+            "metadata.annotations", "metadata.deletionTimestamp", "status"),
+        informer(StatefulSet.class, context, "metadata.labels", "metadata.uid", "metadata.ownerReferences",
+            "metadata.annotations", "metadata.deletionTimestamp", "metadata.generation", "spec.replicas"),
         informer(Service.class, context, existence),
         informer(ConfigMap.class, context, existence),
         informer(Secret.class, context, existence));
@@ -125,16 +130,31 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     List<Problem> problems = SpecValidator.validate(running, config);
     ChainerJobSpec spec = running.getSpec() == null ? new ChainerJobSpec() : running.getSpec();
     EffectiveSpec effective = EffectiveSpec.of(spec, config);
-    Plan plan = JobPlanner.plan(running, effective, problems, observed, now, names, edited);
+    Optional<Duration> requeue;
+    try {
+      requeue = carryOut(job, running, effective,
+          JobPlanner.plan(running, effective, problems, observed, now, names, edited), observed, context, now);
+    } catch (NotOwned conflict) {
+      // A create ran into an object that is not the job's: plan again knowing it, so nothing is made beside it.
+      Observed seen = observed.withConflict(conflict.object());
+      requeue = carryOut(job, running, effective,
+          JobPlanner.plan(running, effective, problems, seen, now, names, edited), seen, context, now);
+    }
+    UpdateControl<ChainerJob> control = UpdateControl.noUpdate();
+    requeue.ifPresent(d -> control.rescheduleAfter(d.plusMillis(100)));
+    return control;
+  }
+
+  /** Reads the training's progress into the planned status when due, then carries the plan out. */
+  private Optional<Duration> carryOut(ChainerJob job, ChainerJob running, EffectiveSpec effective, Plan plan,
+      Observed observed, Context<ChainerJob> context, Instant now) {
     Optional<Duration> requeue = plan.requeueAfter();
     if (progress.applies(plan.status())) {
       progress.update(context.getClient(), running, plan.status(), now);
       requeue = Optional.of(requeue.filter(d -> d.compareTo(progress.interval()) < 0).orElse(progress.interval()));
     }
     apply(job, running, effective, plan, observed, context, now);
-    UpdateControl<ChainerJob> control = UpdateControl.noUpdate();
-    requeue.ifPresent(d -> control.rescheduleAfter(d.plusMillis(100)));
-    return control;
+    return requeue;
   }
 
   /** The spec the current run started with, stamped on its workers or launcher; empty before it starts. */
@@ -142,10 +162,10 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     if (job.getSpec() == null) {
       return Optional.empty();
     }
-    int attempt = job.getStatus() == null || job.getStatus().getRestartCount() == null ? 0
-        : job.getStatus().getRestartCount();
-    Optional<HasMetadata> started = observed.workers().filter(s -> Observed.attemptOf(s) == attempt)
-        .map(HasMetadata.class::cast).or(() -> observed.launcher(names.launcherPod(attempt)));
+    int attempt = job.getStatus() == null ? 0 : job.getStatus().currentAttempt();
+    JobObjects objects = JobObjects.of(observed, names, job.getMetadata().getUid());
+    Optional<HasMetadata> started = objects.workers(attempt).map(HasMetadata.class::cast)
+        .or(() -> objects.launcher(names.launcherPod(attempt)));
     return started.map(o -> o.getMetadata().getAnnotations() == null ? null
         : o.getMetadata().getAnnotations().get(RunSpec.ANNOTATION));
   }
@@ -163,19 +183,13 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
   }
 
   private static Observed observe(Context<ChainerJob> context) {
-    List<Pod> pods = context.getSecondaryResourcesAsStream(Pod.class).toList();
     return new Observed(
-        context.getSecondaryResourcesAsStream(StatefulSet.class).findFirst(),
-        pods.stream().filter(p -> JobLabels.ROLE_WORKER.equals(role(p))).toList(),
-        pods.stream().filter(p -> JobLabels.ROLE_LAUNCHER.equals(role(p))).toList(),
-        context.getSecondaryResourcesAsStream(Service.class).findAny().isPresent(),
-        context.getSecondaryResourcesAsStream(ConfigMap.class).findAny().isPresent(),
-        context.getSecondaryResourcesAsStream(Secret.class).anyMatch(s -> JobLabels.ROLE_SSH.equals(role(s))),
-        context.getSecondaryResourcesAsStream(Secret.class).anyMatch(s -> JobLabels.ROLE_REGISTRY.equals(role(s))));
-  }
-
-  private static String role(HasMetadata o) {
-    return o.getMetadata().getLabels() == null ? null : o.getMetadata().getLabels().get(JobLabels.ROLE);
+        context.getSecondaryResourcesAsStream(StatefulSet.class).toList(),
+        context.getSecondaryResourcesAsStream(Pod.class).toList(),
+        context.getSecondaryResourcesAsStream(Service.class).toList(),
+        context.getSecondaryResourcesAsStream(ConfigMap.class).toList(),
+        context.getSecondaryResourcesAsStream(Secret.class).toList(),
+        List.of());
   }
 
   /** Carries out a plan: objects are rendered from the running spec, the status is written onto the job. */
@@ -183,20 +197,12 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
       Context<ChainerJob> context, Instant now) {
     KubernetesClient client = context.getClient();
     String ns = job.getMetadata().getNamespace();
-    int attempt = plan.status().getRestartCount() == null ? 0 : plan.status().getRestartCount();
+    int attempt = plan.status().currentAttempt();
     if (plan.createInfrastructure() || plan.createWorkers() || plan.createLauncher()) {
       create(running, effective, plan, observed, context, attempt);
     }
-    JobNames names = new JobNames(job.getMetadata().getName(), ns, config.getClusterDomain());
     forgetOldDeletions(now);
-    if (plan.deleteLauncher()) {
-      deleteOnce(observed.launcher(names.launcherPod(attempt)), now,
-          () -> client.pods().inNamespace(ns).withName(names.launcherPod(attempt)).delete());
-    }
-    if (plan.deleteWorkers()) {
-      deleteOnce(observed.workers(), now, () -> client.apps().statefulSets().inNamespace(ns)
-          .withName(names.workerStatefulSet()).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
-    }
+    plan.deletions().forEach(d -> deleteOnce(d, ns, client, now));
     EventRecorder events = new EventRecorder(client);
     plan.events().forEach(e -> events.record(job, e, now));
     if (!Objects.equals(plan.status(), job.getStatus())) {
@@ -213,16 +219,18 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
 
   private void create(ChainerJob job, EffectiveSpec effective, Plan plan, Observed observed,
       Context<ChainerJob> context, int attempt) {
-    boolean needKeys = plan.createInfrastructure() && !observed.hasSshSecret();
-    String password = plan.createInfrastructure() && !observed.hasRegistrySecret() ? registryPassword(job, effective.imageRegistryDetails(), context)
-        : null;
+    JobObjects objects = JobObjects.of(observed, new JobNames(job.getMetadata().getName(),
+        job.getMetadata().getNamespace(), config.getClusterDomain()), job.getMetadata().getUid());
+    boolean needKeys = plan.createInfrastructure() && !objects.has(Secret.class, JobLabels.ROLE_SSH, attempt);
+    String password = plan.createInfrastructure() && !objects.has(Secret.class, JobLabels.ROLE_REGISTRY, attempt)
+        ? registryPassword(job, effective.imageRegistryDetails(), context) : null;
     DesiredObjects desired = JobRenderer.render(job, config, needKeys ? SshKeyPair.generate(job.getMetadata()
         .getName()) : null, password, attempt);
     if (plan.createInfrastructure()) {
-      if (!observed.hasService()) {
+      if (!objects.has(Service.class, null, attempt)) {
         desired.workerService().ifPresent(s -> create(s, Service.class, context));
       }
-      if (!observed.hasMpiConfigMap()) {
+      if (!objects.has(ConfigMap.class, null, attempt)) {
         desired.mpiConfigMap().ifPresent(c -> create(c, ConfigMap.class, context));
       }
       if (needKeys) {
@@ -244,16 +252,28 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     }
   }
 
-  /** Creates an object and puts it in the informer's cache at once, so the next reconcile sees it. */
+  /**
+   * Creates an object and puts it in the informer's cache at once, so the next reconcile sees it. An object of
+   * that name already there is fine when it is the job's (a previous reconcile made it before the cache caught
+   * up); anybody else's stops this reconcile with {@link NotOwned}.
+   */
   private static <R extends HasMetadata> void create(R object, Class<R> type, Context<ChainerJob> context) {
     R created;
     try {
       created = context.getClient().resource(object).create();
     } catch (KubernetesClientException e) {
-      if (e.getCode() == 409) {
-        return; // already there: a previous reconcile made it before the cache caught up
+      if (e.getCode() != 409) {
+        throw e;
       }
-      throw e;
+      R existing = context.getClient().resource(object).get();
+      String owner = object.getMetadata().getOwnerReferences().get(0).getUid();
+      boolean ours = existing != null && existing.getMetadata().getOwnerReferences() != null
+          && existing.getMetadata().getOwnerReferences().stream()
+              .anyMatch(r -> Boolean.TRUE.equals(r.getController()) && owner.equals(r.getUid()));
+      if (ours || existing == null) {
+        return;
+      }
+      throw new NotOwned(ObjectRef.of(existing));
     }
     EventSource<R, ChainerJob> source = context.eventSourceRetriever().getEventSourceFor(type);
     if (source instanceof InformerEventSource<R, ChainerJob> informer) {
@@ -261,14 +281,42 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     }
   }
 
-  private void deleteOnce(Optional<? extends HasMetadata> object, Instant now, Runnable deletion) {
-    String uid = object.map(o -> o.getMetadata().getUid()).orElse(null);
-    if (uid != null && recentlyDeleted.containsKey(uid)) {
+  /** A create found the name taken by an object whose controller is not this job. */
+  private static final class NotOwned extends RuntimeException {
+    private final transient ObjectRef object;
+
+    NotOwned(ObjectRef object) {
+      super(object + " is not owned by the job", null, false, false);
+      this.object = object;
+    }
+
+    ObjectRef object() {
+      return object;
+    }
+  }
+
+  /**
+   * Deletes one of the job's objects, only if it still has the uid the planner saw (a precondition the API server
+   * checks), so an object re-created meanwhile by somebody else is never touched. Until the informer sees a
+   * deletion, a reconcile still finds the object in its cache; {@code recentlyDeleted} keeps it from deleting it
+   * again (losing that map in a restart costs at most one redundant, harmless DELETE).
+   */
+  private void deleteOnce(ObjectRef object, String namespace, KubernetesClient client, Instant now) {
+    if (object.uid() != null && recentlyDeleted.containsKey(object.uid())) {
       return;
     }
-    delete(deletion);
-    if (uid != null) {
-      recentlyDeleted.put(uid, now);
+    DeleteOptions options = new DeleteOptionsBuilder().withPropagationPolicy("Background")
+        .withNewPreconditions().withUid(object.uid()).endPreconditions().build();
+    try {
+      client.raw(ApiPaths.of(object.kind(), namespace, object.name()), "DELETE", options);
+    } catch (KubernetesClientException e) {
+      // Gone already, or replaced by another object of that name (the uid precondition failed): nothing to do.
+      if (e.getCode() != 404 && e.getCode() != 409) {
+        throw e;
+      }
+    }
+    if (object.uid() != null) {
+      recentlyDeleted.put(object.uid(), now);
     }
   }
 

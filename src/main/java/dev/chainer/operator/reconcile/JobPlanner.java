@@ -10,29 +10,45 @@ import dev.chainer.operator.api.RunPolicy;
 import dev.chainer.operator.render.JobLabels;
 import dev.chainer.operator.render.JobNames;
 import dev.chainer.operator.render.LauncherPod;
+import dev.chainer.operator.status.AttemptFailure;
+import dev.chainer.operator.status.AttemptFailures;
+import dev.chainer.operator.status.FailureReason;
 import dev.chainer.operator.status.JobConditions;
+import dev.chainer.operator.status.JobObjects;
+import dev.chainer.operator.status.ObjectRef;
 import dev.chainer.operator.status.Observed;
 import dev.chainer.operator.status.PodFacts;
 import dev.chainer.operator.validation.Problem;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The job's life as a pure function: from the job, its validation result, what the cluster holds of it
  * and the time, decide the next status and what to create or delete. No client, no clock: everything
  * it knows arrives as arguments, so a restarted operator decides exactly what the previous one would.
+ *
+ * <p>A run is a sequence of attempts (status.attempt), one at a time: an attempt's workers and launcher are
+ * created only once every pod of the earlier attempts is gone, and only objects whose controller is this job
+ * (by uid) are read, deleted or mounted.
  */
 public final class JobPlanner {
+  /** How often a job blocked by an object it does not own looks again: such objects are not watched. */
+  static final Duration CONFLICT_RETRY = Duration.ofSeconds(10);
   private final ChainerJob job;
   private final EffectiveSpec spec;
-  private final Observed observed;
+  private final JobObjects objects;
   private final Instant now;
   private final JobNames names;
   private final ChainerJobStatus previous;
@@ -43,7 +59,7 @@ public final class JobPlanner {
   private JobPlanner(ChainerJob job, EffectiveSpec spec, Observed observed, Instant now, JobNames names) {
     this.job = job;
     this.spec = spec;
-    this.observed = observed;
+    this.objects = JobObjects.of(observed, names, job.getMetadata().getUid());
     this.now = now;
     this.names = names;
     ChainerJobStatus current = job.getStatus() == null ? new ChainerJobStatus() : job.getStatus();
@@ -73,16 +89,15 @@ public final class JobPlanner {
       warnOncePerGeneration(problems);
       if (isTerminal(previous.getPhase())) {
         finished();
-      } else if (policy().getCancel() != null && policy().getCancel()) {
+      } else if (Boolean.TRUE.equals(policy().getCancel())) {
         cancel();
-      } else if (policy().getSuspend() != null && policy().getSuspend()) {
+      } else if (Boolean.TRUE.equals(policy().getSuspend())) {
         suspend();
       } else {
         active();
       }
     }
     next.setConditions(JobConditions.of(next, spec.mpi(), isSuspended(), generation(), previous.getConditions(), now));
-    // Conditions carry times; keep the previous list when nothing in it changed so no write happens.
     return plan.status(next);
   }
 
@@ -133,8 +148,8 @@ public final class JobPlanner {
   }
 
   private void cleanUpWorkers() {
-    if (cleanPodPolicy() != CleanPodPolicy.None && observed.workers().isPresent()) {
-      plan.deleteWorkers(true);
+    if (cleanPodPolicy() != CleanPodPolicy.None) {
+      deleteAll(objects.allWorkerSets().stream());
     }
   }
 
@@ -152,13 +167,11 @@ public final class JobPlanner {
   // --- cancel and suspend ------------------------------------------------------------------------------
 
   private void cancel() {
-    Optional<Pod> launcher = currentLauncher();
-    plan.deleteLauncher(liveLauncher().isPresent());
-    plan.deleteWorkers(observed.workers().isPresent());
+    stopEverything();
     observeWorkers();
     observeLauncher();
-    boolean podsGone = observed.workers().isEmpty() && observed.workerPods().isEmpty()
-        && launcher.filter(p -> !PodFacts.isFinished(p)).isEmpty();
+    boolean podsGone = objects.allWorkerSets().isEmpty() && objects.allWorkerPods().isEmpty()
+        && objects.launchers().stream().allMatch(PodFacts::isFinished);
     if (podsGone) {
       finish(JobPhase.Canceled, "Canceled", "canceled by runPolicy.cancel");
       plan.event(JobEvent.normal("Canceled", "the job was canceled; its pods are gone"));
@@ -172,42 +185,87 @@ public final class JobPlanner {
     }
   }
 
+  /** Deletes every launcher that still runs and every worker StatefulSet, of any attempt. */
+  private void stopEverything() {
+    deleteAll(objects.launchers().stream().filter(p -> !PodFacts.isFinished(p)));
+    deleteAll(objects.allWorkerSets().stream());
+  }
+
+  /**
+   * A suspension ends the current attempt (without counting it as a failure): its pods are stopped and the
+   * resumed job starts a fresh attempt, so nothing the stopped pods report (exit 143) is read as this run's.
+   */
   private void suspend() {
-    liveLauncher().ifPresent(p -> plan.deleteLauncher(true));
-    plan.deleteWorkers(observed.workers().isPresent());
+    if (attemptStarted()) {
+      next.setAttempt(attempt() + 1);
+    }
+    stopEverything();
     observeWorkers();
     next.setLauncher(null);
     next.setPhase(JobPhase.Queued);
     next.setReason("Suspended");
     next.setMessage("runPolicy.suspend is set; the job resumes from the start when it is cleared");
-    // Like a Kubernetes Job: time spent suspended does not count against the deadline.
-    next.setStartTime(null);
+    next.setSuspendedSince(previous.getSuspendedSince() != null ? previous.getSuspendedSince() : now.toString());
     if (!"Suspended".equals(previous.getReason())) {
       plan.event(JobEvent.normal("Suspended", "the job's pods are removed until runPolicy.suspend is cleared"));
     }
   }
 
+  private boolean attemptStarted() {
+    int attempt = attempt();
+    return objects.workers(attempt).isPresent() || !objects.workerPods(attempt).isEmpty()
+        || objects.launcher(launcherName()).isPresent() || recordedLauncher().isPresent();
+  }
+
   // --- running -----------------------------------------------------------------------------------------
 
   private void active() {
+    resumeIfSuspended();
     if (next.getStartTime() == null) {
       next.setStartTime(now.toString());
-      // A start is on the status (startTime, phase); only a resume, which a user asked for, gets an Event.
-      if ("Suspended".equals(previous.getReason())) {
-        plan.event(JobEvent.normal("Resumed", "starting again from the beginning"));
-      }
     }
     if (deadlinePassed()) {
       return;
     }
     observeWorkers();
     observeLauncher();
-    Optional<String> failure = failure();
+    if (!objects.conflicts().isEmpty()) {
+      blocked("ResourceConflict", "objects that are not this job's hold its names", objects.conflicts(), true);
+      plan.requeueAfter(CONFLICT_RETRY);
+      return;
+    }
+    if (!objects.previousRun().isEmpty()) {
+      blocked("WaitingForPreviousRun", "waiting for the objects of a deleted job of the same name to be removed",
+          objects.previousRun(), false);
+      return;
+    }
+    Optional<AttemptFailure> failure = AttemptFailures.of(objects, attempt(), launcherName(),
+        previous.getLauncher(), spec.mpi() ? spec.nodeCount() : 0);
     if (failure.isPresent()) {
       failed(failure.get());
       return;
     }
+    List<HasMetadata> earlier = objects.otherAttempts(attempt(), launcherName());
+    if (!earlier.isEmpty()) {
+      awaitEarlierAttempts(earlier);
+      return;
+    }
     progress();
+  }
+
+  /** Suspended time is not run time: it is added to the deadline. */
+  private void resumeIfSuspended() {
+    String since = previous.getSuspendedSince();
+    if (since == null && !"Suspended".equals(previous.getReason())) {
+      return;
+    }
+    if (since != null && next.getStartTime() != null) {
+      long suspended = Math.max(0, Duration.between(Instant.parse(since), now).toSeconds());
+      next.setSuspendedSeconds((previous.getSuspendedSeconds() == null ? 0 : previous.getSuspendedSeconds())
+          + suspended);
+    }
+    next.setSuspendedSince(null);
+    plan.event(JobEvent.normal("Resumed", "starting attempt " + attempt() + " from the beginning"));
   }
 
   private boolean deadlinePassed() {
@@ -215,7 +273,8 @@ public final class JobPlanner {
     if (limit == null) {
       return false;
     }
-    Instant deadline = Instant.parse(next.getStartTime()).plusSeconds(limit);
+    long suspended = next.getSuspendedSeconds() == null ? 0 : next.getSuspendedSeconds();
+    Instant deadline = Instant.parse(next.getStartTime()).plusSeconds(limit).plusSeconds(suspended);
     if (now.isBefore(deadline)) {
       plan.requeueAfter(Duration.between(now, deadline));
       return false;
@@ -225,129 +284,117 @@ public final class JobPlanner {
   }
 
   private void deadlineExceeded(String message) {
-    currentLauncher().filter(p -> !PodFacts.isTerminating(p)).ifPresent(p -> plan.deleteLauncher(true));
-    plan.deleteWorkers(observed.workers().isPresent());
+    stopEverything();
+    observeWorkers();
     observeLauncher();
-    finish(JobPhase.Failed, "DeadlineExceeded", message);
-    plan.event(JobEvent.warning("DeadlineExceeded", message + "; launcher and workers removed"));
+    finish(JobPhase.Failed, FailureReason.DeadlineExceeded.name(), message);
+    plan.event(JobEvent.warning(FailureReason.DeadlineExceeded.name(), message + "; launcher and workers removed"));
   }
 
-  private Optional<String> failure() {
-    Optional<Pod> launcher = currentLauncher();
-    if (launcher.isPresent() && "Succeeded".equals(PodFacts.phase(launcher.get()))) {
-      return Optional.empty(); // the run is over; workers ending now are being cleaned up
+  /** The job waits, Queued, for objects it must not touch; said once as an Event (a Warning for a conflict). */
+  private void blocked(String reason, String what, List<ObjectRef> blocking, boolean warning) {
+    String message = what + ": " + describe(blocking);
+    next.setPhase(JobPhase.Queued);
+    next.setReason(reason);
+    next.setMessage(message);
+    if (!reason.equals(previous.getReason()) || !message.equals(previous.getMessage())) {
+      plan.event(warning ? JobEvent.warning(reason, message) : JobEvent.normal(reason, message));
     }
-    if (launcher.isPresent() && "Failed".equals(PodFacts.phase(launcher.get()))) {
-      Pod pod = launcher.get();
-      if ("DeadlineExceeded".equals(pod.getStatus().getReason())) {
-        return Optional.of("DeadlineExceeded");
-      }
-      return Optional.of("launcher " + pod.getMetadata().getName() + " " + PodFacts.terminated(pod,
-          LauncherPod.CONTAINER).map(PodFacts::describe).orElse(describePodFailure(pod)));
-    }
-    if (!spec.mpi()) {
-      return Optional.empty();
-    }
-    for (Pod worker : currentWorkerPods()) {
-      if (PodFacts.isTerminating(worker)) {
-        continue;
-      }
-      Optional<String> f = PodFacts.workerFailure(worker);
-      if (f.isPresent()) {
-        return f;
-      }
-    }
-    boolean launcherRunning = launcher.isPresent() && !PodFacts.isFinished(launcher.get());
-    Optional<Pod> replaced = launcherRunning ? replacedWorker(launcher.get()) : Optional.empty();
-    if (replaced.isPresent()) {
-      return Optional.of("worker " + replaced.get().getMetadata().getName() + " was replaced by its StatefulSet "
-          + "while the job ran (its pod was lost and recreated)");
-    }
-    if (launcherRunning && ready() < spec.nodeCount()) {
-      return Optional.of("a worker was lost while the job ran (" + ready() + "/" + spec.nodeCount() + " ready)");
-    }
-    return Optional.empty();
   }
 
-  /** A worker pod the launcher did not start with: the StatefulSet recreated it under the same name. */
-  private Optional<Pod> replacedWorker(Pod launcher) {
-    Map<String, String> annotations = launcher.getMetadata().getAnnotations();
-    String recorded = annotations == null ? null : annotations.get(JobLabels.WORKER_UIDS);
-    if (recorded == null || recorded.isEmpty()) {
-      return Optional.empty();
-    }
-    List<String> uids = List.of(recorded.split(","));
-    return currentWorkerPods().stream().filter(p -> !uids.contains(p.getMetadata().getUid())).findFirst();
+  private static String describe(List<ObjectRef> refs) {
+    String listed = refs.stream().limit(5).map(ObjectRef::toString).collect(Collectors.joining(", "));
+    return refs.size() > 5 ? listed + " and " + (refs.size() - 5) + " more" : listed;
   }
 
-  private static String describePodFailure(Pod pod) {
-    String reason = pod.getStatus().getReason();
-    return reason == null ? "failed" : reason + (pod.getStatus().getMessage() == null ? ""
-        : ": " + pod.getStatus().getMessage());
-  }
-
-  private void failed(String cause) {
-    if ("DeadlineExceeded".equals(cause)) {
-      deadlineExceeded("the launcher reached its activeDeadlineSeconds");
+  private void failed(AttemptFailure failure) {
+    if (failure.reason() == FailureReason.DeadlineExceeded) {
+      deadlineExceeded(failure.message());
       return;
     }
-    int attempt = attempt();
+    int restarts = next.getRestartCount() == null ? 0 : next.getRestartCount();
     int limit = policy().getBackoffLimit() == null ? 0 : policy().getBackoffLimit();
-    liveLauncher().ifPresent(p -> plan.deleteLauncher(true));
-    if (attempt < limit) {
-      plan.deleteWorkers(observed.workers().isPresent());
-      next.setRestartCount(attempt + 1);
+    String reason = failure.reason().name();
+    if (restarts < limit) {
+      stopAttempt();
+      next.setAttempt(attempt() + 1);
+      next.setRestartCount(restarts + 1);
+      next.setLauncher(null);
       next.setPhase(JobPhase.Queued);
       next.setReason("Restarting");
-      next.setMessage(cause);
-      plan.event(JobEvent.warning("Restarting", cause + "; restarting the whole job (restart " + (attempt + 1)
-          + " of " + limit + ")"));
+      next.setMessage(failure.toString());
+      observeWorkers();
+      plan.event(JobEvent.warning(reason, failure.message() + "; restarting the whole job (restart "
+          + (restarts + 1) + " of " + limit + ")"));
       return;
     }
+    deleteAll(objects.launchers().stream().filter(p -> !PodFacts.isFinished(p)));
     cleanUpWorkers();
-    Optional<Integer> exit = currentLauncher().flatMap(p -> PodFacts.terminated(p, LauncherPod.CONTAINER))
-        .map(t -> t.getExitCode());
-    String reason = exit.map(code -> "LauncherFailed").orElse("WorkerFailed");
-    String message = cause + (limit > 0 ? " after " + attempt + " restart(s) (backoffLimit " + limit + ")" : "");
-    finish(JobPhase.Failed, reasonOf(cause, reason), message);
-    plan.event(JobEvent.warning("Failed", message));
+    if (failure.reason() == FailureReason.LauncherLost && objects.launcher(launcherName()).isEmpty()) {
+      LauncherStatus lost = new LauncherStatus();
+      lost.setPodName(launcherName());
+      lost.setState("Unknown");
+      lost.setReason(reason);
+      next.setLauncher(lost);
+    }
+    String message = failure.message() + (limit > 0 ? " after " + restarts + " restart(s) (backoffLimit " + limit
+        + ")" : "");
+    finish(JobPhase.Failed, reason, message);
+    plan.event(JobEvent.warning(reason, message + "; the job failed"));
   }
 
-  /** OOMKilled, Evicted and the like are more telling than a generic reason. */
-  private static String reasonOf(String cause, String fallback) {
-    for (String specific : List.of("OOMKilled", "Evicted", "DeadlineExceeded")) {
-      if (cause.contains(specific)) {
-        return specific;
-      }
+  /** Stops the current attempt's launcher and workers; the next attempt waits until they are gone. */
+  private void stopAttempt() {
+    deleteAll(objects.launcher(launcherName()).stream());
+    deleteAll(objects.workers(attempt()).stream());
+  }
+
+  /** Removes what is left of earlier attempts; nothing of this attempt starts until all of it is gone. */
+  private void awaitEarlierAttempts(List<HasMetadata> earlier) {
+    boolean setsGone = earlier.stream().noneMatch(StatefulSet.class::isInstance);
+    // Worker pods go with their StatefulSet; deleted one by one only once it is gone (else it recreates them).
+    deleteAll(earlier.stream().filter(o -> !(o instanceof Pod p && isWorker(p)) || setsGone));
+    next.setPhase(JobPhase.Queued);
+    if (!"Restarting".equals(previous.getReason())) {
+      next.setReason("WaitingForPreviousAttempt");
+      next.setMessage("waiting for the pods of an earlier attempt to be removed: "
+          + describe(earlier.stream().map(ObjectRef::of).toList()));
     }
-    return fallback;
+  }
+
+  private static boolean isWorker(Pod pod) {
+    return JobLabels.ROLE_WORKER.equals(Observed.label(pod, JobLabels.ROLE));
   }
 
   private void progress() {
     plan.createInfrastructure(missingInfrastructure());
-    if (spec.mpi()) {
-      boolean staleWorkers = observed.workers().filter(s -> Observed.attemptOf(s) != attempt()).isPresent();
-      if (staleWorkers) {
-        plan.deleteWorkers(true);
-      } else if (observed.workers().isEmpty() && observed.workerPods().isEmpty() && currentLauncher().isEmpty()) {
-        // Only once the previous run's pods are gone (a new StatefulSet would adopt them), and never once
-        // this run's launcher exists: its workers are then being cleaned up, or were lost (a failure).
+    Optional<Pod> launcher = objects.launcher(launcherName());
+    boolean succeeded = launcher.map(p -> "Succeeded".equals(PodFacts.phase(p)))
+        .orElse(recordedLauncher().filter(l -> "Succeeded".equals(l.getState())).isPresent());
+    boolean launcherMade = launcher.isPresent() || succeeded;
+    if (spec.mpi() && !launcherMade) {
+      Optional<StatefulSet> workers = objects.workers(attempt());
+      if (workers.filter(AttemptFailures::isEdited).isPresent()) {
+        putBack(workers.get());
+        return;
+      } else if (workers.isEmpty() && objects.allWorkerPods().isEmpty()) {
+        // Only once the attempt's earlier pods are gone: a new StatefulSet would take them for its own.
         plan.createWorkers(true);
       }
     }
-    Optional<Pod> launcher = currentLauncher();
     boolean workersReady = !spec.mpi() || ready() == spec.nodeCount();
-    if (launcher.isEmpty() && workersReady) {
+    if (!launcherMade && workersReady) {
       plan.createLauncher(true);
-      plan.launcherWorkerUids(currentWorkerPods().stream().map(p -> p.getMetadata().getUid())
-          .filter(java.util.Objects::nonNull).sorted().toList());
-      // Said now, in the same status write, so that seeing the new pod Pending costs no second write.
+      plan.launcherWorkerUids(objects.workerPods(attempt()).stream().map(p -> p.getMetadata().getUid())
+          .filter(Objects::nonNull).sorted().toList());
+      // Said now, in the same status write, so that seeing the new pod Pending costs no second write; and so that a
+      // launcher that vanishes later is known to have existed.
       LauncherStatus pending = new LauncherStatus();
-      pending.setPodName(names.launcherPod(attempt()));
+      pending.setPodName(launcherName());
       pending.setState("Pending");
       next.setLauncher(pending);
     }
-    next.setPhase(activePhase(launcher));
+    next.setPhase(succeeded && launcher.isEmpty() ? JobPhase.Completed : activePhase(launcher));
     if (next.getPhase() == JobPhase.Completed) {
       finish(JobPhase.Completed, "Succeeded", "the launcher exited 0");
       if (next.getProgress() != null) {
@@ -357,22 +404,34 @@ public final class JobPlanner {
     }
   }
 
+  /** A StatefulSet edited or scaled by hand before the run started is deleted, and made again as rendered. */
+  private void putBack(StatefulSet workers) {
+    plan.delete(ObjectRef.of(workers));
+    next.setPhase(JobPhase.Queued);
+    next.setReason("WorkersModified");
+    String message = "StatefulSet " + workers.getMetadata().getName() + " was changed by hand ("
+        + AttemptFailures.describeEdit(workers, spec.nodeCount()) + "); putting it back as the job renders it";
+    next.setMessage(message);
+    plan.event(JobEvent.warning("WorkersModified", message));
+  }
+
   private boolean missingInfrastructure() {
     boolean registry = spec.imageRegistryDetails() != null && spec.imageRegistryDetails().getPullSecretName() == null
-        && !observed.hasRegistrySecret();
-    boolean mpi = spec.mpi() && (!observed.hasService() || !observed.hasMpiConfigMap() || !observed.hasSshSecret());
+        && !objects.has(Secret.class, JobLabels.ROLE_REGISTRY, attempt());
+    boolean mpi = spec.mpi() && (!objects.has(Service.class, null, attempt())
+        || !objects.has(ConfigMap.class, null, attempt()) || !objects.has(Secret.class, JobLabels.ROLE_SSH, attempt()));
     return registry || mpi;
   }
 
   private JobPhase activePhase(Optional<Pod> launcher) {
     next.setReason(null);
     next.setMessage(waitingProblem().orElse(null));
-    if (launcher.isPresent() && !PodFacts.isTerminating(launcher.get())) {
+    if (launcher.isPresent()) {
       Pod pod = launcher.get();
       switch (PodFacts.phase(pod)) {
         case "Succeeded":
-          if (spec.mpi() && cleanPodPolicy() != CleanPodPolicy.None && observed.workers().isPresent()) {
-            plan.deleteWorkers(true);
+          if (spec.mpi() && cleanPodPolicy() != CleanPodPolicy.None && !objects.allWorkerSets().isEmpty()) {
+            cleanUpWorkers();
             next.setMessage("the launcher exited 0; removing workers");
             return JobPhase.Finalizing;
           }
@@ -387,7 +446,7 @@ public final class JobPlanner {
     if (!spec.mpi()) {
       return JobPhase.Queued;
     }
-    List<Pod> workers = currentWorkerPods();
+    List<Pod> workers = objects.workerPods(attempt());
     if (workers.size() < spec.nodeCount()) {
       return JobPhase.Queued;
     }
@@ -406,7 +465,7 @@ public final class JobPlanner {
   }
 
   private Optional<String> waitingProblem() {
-    return java.util.stream.Stream.concat(currentLauncher().stream(), currentWorkerPods().stream())
+    return Stream.concat(objects.launcher(launcherName()).stream(), objects.workerPods(attempt()).stream())
         .map(PodFacts::waitingProblem).flatMap(Optional::stream).findFirst();
   }
 
@@ -422,10 +481,9 @@ public final class JobPlanner {
   }
 
   private void observeLauncher() {
-    Optional<Pod> launcher = currentLauncher();
+    Optional<Pod> launcher = objects.launcher(launcherName());
     if (launcher.isEmpty()) {
-      next.setLauncher(previous.getLauncher() != null && !names.launcherPod(attempt()).equals(
-          previous.getLauncher().getPodName()) ? null : previous.getLauncher());
+      next.setLauncher(recordedLauncher().orElse(null));
       return;
     }
     Pod pod = launcher.get();
@@ -443,33 +501,26 @@ public final class JobPlanner {
     next.setLauncher(status);
   }
 
-  /**
-   * Workers that count as ready: Ready, not terminating, and of this attempt's StatefulSet while it exists. Once it
-   * is deleted (the run is over, or restarting) its pods are on their way out, whatever moment of their graceful
-   * termination the status is written at: the status then says so, and WorkersReady is False.
-   */
+  /** The launcher of the current attempt as the status last recorded it. */
+  private Optional<LauncherStatus> recordedLauncher() {
+    return Optional.ofNullable(previous.getLauncher()).filter(l -> launcherName().equals(l.getPodName()))
+        .filter(l -> attempt() == previous.currentAttempt());
+  }
+
   private int ready() {
-    if (observed.workers().filter(s -> Observed.attemptOf(s) == attempt()).isEmpty()) {
-      return 0;
-    }
-    return (int) currentWorkerPods().stream().filter(p -> !PodFacts.isTerminating(p)).filter(PodFacts::isReady).count();
+    return objects.readyWorkers(attempt());
   }
 
-  private List<Pod> currentWorkerPods() {
-    return observed.workerPods().stream().filter(p -> Observed.attemptOf(p) == attempt()).toList();
+  private void deleteAll(Stream<? extends HasMetadata> doomed) {
+    doomed.filter(o -> o.getMetadata().getDeletionTimestamp() == null).map(ObjectRef::of).forEach(plan::delete);
   }
 
-  private Optional<Pod> currentLauncher() {
-    return observed.launcher(names.launcherPod(attempt()));
-  }
-
-  /** The current launcher while it still runs (or waits to): the one to delete when the run must stop. */
-  private Optional<Pod> liveLauncher() {
-    return currentLauncher().filter(p -> !PodFacts.isFinished(p) && !PodFacts.isTerminating(p));
+  private String launcherName() {
+    return names.launcherPod(attempt());
   }
 
   private int attempt() {
-    return next.getRestartCount() == null ? 0 : next.getRestartCount();
+    return next.currentAttempt();
   }
 
   private long generation() {

@@ -1,9 +1,11 @@
 package dev.chainer.operator.reconcile;
 
 import dev.chainer.operator.api.ChainerJobStatus;
+import dev.chainer.operator.status.ObjectRef;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** What one reconcile should do: the status to write, the objects to create or delete, the events to record. */
@@ -12,22 +14,20 @@ public final class Plan {
   private boolean createInfrastructure;
   private boolean createWorkers;
   private boolean createLauncher;
-  private boolean deleteWorkers;
-  private boolean deleteLauncher;
+  private final List<ObjectRef> deletions = new ArrayList<>();
   private boolean deleteJob;
   private final List<JobEvent> events = new ArrayList<>();
   private Duration requeueAfter;
   private List<String> launcherWorkerUids = List.of();
 
   public ChainerJobStatus status() { return status; }
-  /** Create whichever of the Service, ConfigMap, SSH and registry Secrets are missing. */
+  /** Create whichever of the Service, ConfigMap, the attempt's SSH Secret and the registry Secret are missing. */
   public boolean createInfrastructure() { return createInfrastructure; }
   public boolean createWorkers() { return createWorkers; }
   public boolean createLauncher() { return createLauncher; }
-  /** Delete the worker StatefulSet (its pods go with it). */
-  public boolean deleteWorkers() { return deleteWorkers; }
-  /** Delete the current attempt's launcher pod. */
-  public boolean deleteLauncher() { return deleteLauncher; }
+  /** The job's own objects to delete, each by name and uid (a worker StatefulSet takes its pods with it). */
+  public List<ObjectRef> deletions() { return List.copyOf(deletions); }
+  public boolean deletes(String kind) { return deletions.stream().anyMatch(d -> d.kind().equals(kind)); }
   public boolean deleteJob() { return deleteJob; }
   public List<JobEvent> events() { return events; }
   public Optional<Duration> requeueAfter() { return Optional.ofNullable(requeueAfter); }
@@ -38,8 +38,12 @@ public final class Plan {
   Plan createInfrastructure(boolean v) { this.createInfrastructure = v; return this; }
   Plan createWorkers(boolean v) { this.createWorkers = v; return this; }
   Plan createLauncher(boolean v) { this.createLauncher = v; return this; }
-  Plan deleteWorkers(boolean v) { this.deleteWorkers = v; return this; }
-  Plan deleteLauncher(boolean v) { this.deleteLauncher = v; return this; }
+  Plan delete(ObjectRef o) {
+    if (!deletions.contains(o)) {
+      deletions.add(o);
+    }
+    return this;
+  }
   Plan deleteJob(boolean v) { this.deleteJob = v; return this; }
   Plan event(JobEvent e) { this.events.add(e); return this; }
   Plan launcherWorkerUids(List<String> uids) { this.launcherWorkerUids = List.copyOf(uids); return this; }
@@ -54,7 +58,7 @@ public final class Plan {
   }
 
   public boolean writesNothing(ChainerJobStatus previous) {
-    return java.util.Objects.equals(status, previous) && !createInfrastructure && !createWorkers && !createLauncher
-        && !deleteWorkers && !deleteLauncher && !deleteJob && events.isEmpty();
+    return Objects.equals(status, previous) && !createInfrastructure && !createWorkers && !createLauncher
+        && deletions.isEmpty() && !deleteJob && events.isEmpty();
   }
 }

@@ -20,6 +20,11 @@ public final class JobLabels {
    * name with another uid was replaced by its StatefulSet while the launcher ran: the attempt lost a worker.
    */
   public static final String WORKER_UIDS = "chainer.dev/worker-uids";
+  /**
+   * Label on worker pods: the uid of their job. A worker pod's owner is its StatefulSet, which may be gone while
+   * the pod terminates; this still tells this job's pods from those of a deleted job of the same name.
+   */
+  public static final String JOB_UID = "chainer.dev/job-uid";
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String OPERATOR = "chainer-operator";
 

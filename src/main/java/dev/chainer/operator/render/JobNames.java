@@ -15,8 +15,9 @@ public record JobNames(String job, String namespace, String clusterDomain) {
     return job + "-mpi";
   }
 
-  public String sshSecret() {
-    return job + "-ssh";
+  /** Each attempt has its own key pair, so a launcher left from an earlier attempt cannot reach new workers. */
+  public String sshSecret(int attempt) {
+    return attempt == 0 ? job + "-ssh" : job + "-ssh-" + attempt;
   }
 
   public String registrySecret() {
@@ -31,6 +32,15 @@ public record JobNames(String job, String namespace, String clusterDomain) {
   /** Host name of the launcher pod, the same for every attempt. */
   public String launcherHostname() {
     return job + "-launcher";
+  }
+
+  /** Whether an object of this name is one the job would create (so one it does not own blocks the job). */
+  public boolean isJobsName(String name) {
+    if (name.equals(workerService()) || name.equals(mpiConfigMap()) || name.equals(registrySecret())) {
+      return true;
+    }
+    String rest = name.startsWith(job + "-") ? name.substring(job.length() + 1) : "";
+    return rest.matches("(launcher|ssh)(-[0-9]+)?|worker-[0-9]+");
   }
 
   public String workerPod(int index) {

@@ -15,7 +15,9 @@ public final class SshSecret {
     data.put("id_ed25519.pub", keys.publicKey());
     data.put("authorized_keys", keys.publicKey());
     return new SecretBuilder()
-        .withMetadata(JobLabels.ownedMetadata(ctx.job(), ctx.names().sshSecret(), JobLabels.ROLE_SSH))
+        .withMetadata(JobLabels.ownedMetadata(ctx.job(), ctx.names().sshSecret(ctx.attempt()),
+            JobLabels.ROLE_SSH))
+        .editMetadata().addToLabels(JobLabels.ATTEMPT, Integer.toString(ctx.attempt())).endMetadata()
         .withType("Opaque")
         .withStringData(data)
         .build();

@@ -70,7 +70,7 @@ public final class TrainingPod {
   /** The job's SSH keys (0400: OpenSSH refuses keys others can read) and MPI configuration. */
   public static List<Volume> mpiVolumes(RenderContext ctx) {
     return List.of(
-        new VolumeBuilder().withName(SSH_VOLUME).withNewSecret().withSecretName(ctx.names().sshSecret())
+        new VolumeBuilder().withName(SSH_VOLUME).withNewSecret().withSecretName(ctx.names().sshSecret(ctx.attempt()))
             .withDefaultMode(0400).endSecret().build(),
         new VolumeBuilder().withName(MPI_VOLUME).withNewConfigMap().withName(ctx.names().mpiConfigMap())
             .endConfigMap().build());

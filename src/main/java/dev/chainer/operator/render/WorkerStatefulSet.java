@@ -20,6 +20,11 @@ import java.util.List;
 public final class WorkerStatefulSet {
   private WorkerStatefulSet() {}
 
+  private static java.util.Map<String, String> jobUid(RenderContext ctx) {
+    String uid = ctx.job().getMetadata().getUid();
+    return uid == null ? java.util.Map.of() : java.util.Map.of(JobLabels.JOB_UID, uid);
+  }
+
   public static StatefulSet render(RenderContext ctx) {
     PodSettings role = ctx.workerSettings();
     List<Volume> volumes = new ArrayList<>(TrainingPod.volumes(ctx));
@@ -60,7 +65,7 @@ public final class WorkerStatefulSet {
         .withNewSelector().withMatchLabels(JobLabels.roleSelector(ctx.jobName(), JobLabels.ROLE_WORKER)).endSelector()
         .withNewTemplate()
         .withMetadata(TrainingPod.podMetadata(ctx, role, JobLabels.ROLE_WORKER))
-        .editMetadata().addToLabels(JobLabels.ATTEMPT, attempt).endMetadata()
+        .editMetadata().addToLabels(JobLabels.ATTEMPT, attempt).addToLabels(jobUid(ctx)).endMetadata()
         .withSpec(pod.build())
         .endTemplate()
         .endSpec()

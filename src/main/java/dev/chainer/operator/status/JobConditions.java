@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Kubernetes-style conditions derived from a status: Running, Succeeded, Failed, Suspended, Canceled
- * (and WorkersReady for MPI jobs). Tools such as Argo CD, Flux and kubectl wait read these. A
+ * Kubernetes-style conditions derived from a status: Running, Succeeded, Failed, Suspended, Canceled,
+ * Stalled (True while an object the job does not own holds one of its names), and WorkersReady for MPI jobs. Tools such as Argo CD, Flux and kubectl wait read these. A
  * condition's lastTransitionTime only moves when its status flips.
  */
 public final class JobConditions {
@@ -21,6 +21,9 @@ public final class JobConditions {
   public static final String FAILED = "Failed";
   public static final String SUSPENDED = "Suspended";
   public static final String CANCELED = "Canceled";
+  /** kstatus' abnormal-true condition: True while the job cannot go on without somebody's help. */
+  public static final String STALLED = "Stalled";
+  public static final String RESOURCE_CONFLICT = "ResourceConflict";
 
   private JobConditions() {}
 
@@ -42,6 +45,9 @@ public final class JobConditions {
     out.add(condition(SUSPENDED, suspended, suspended ? "Suspended" : phase.name(), null, generation, previous, now));
     boolean canceled = phase == JobPhase.Canceled;
     out.add(condition(CANCELED, canceled, phase.name(), null, generation, previous, now));
+    boolean stalled = RESOURCE_CONFLICT.equals(status.getReason());
+    out.add(condition(STALLED, stalled, stalled ? RESOURCE_CONFLICT : phase.name(), stalled ? status.getMessage()
+        : null, generation, previous, now));
     return out;
   }
 

@@ -1,36 +1,55 @@
 package dev.chainer.operator.status;
 
 import dev.chainer.operator.render.JobLabels;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.stream.Stream;
 
-/** What the cluster holds of one job, as read from the operator's caches. */
+/**
+ * What the cluster holds under one job's name, as read from the operator's caches: every object labelled with
+ * the job's name, whoever owns it ({@link JobObjects} sorts that out), and the objects without the label that a
+ * create ran into ({@code conflicts}: the caches never see those).
+ */
 public record Observed(
-    Optional<StatefulSet> workers,
-    List<Pod> workerPods,
-    List<Pod> launcherPods,
-    boolean hasService,
-    boolean hasMpiConfigMap,
-    boolean hasSshSecret,
-    boolean hasRegistrySecret) {
+    List<StatefulSet> statefulSets,
+    List<Pod> pods,
+    List<Service> services,
+    List<ConfigMap> configMaps,
+    List<Secret> secrets,
+    List<ObjectRef> conflicts) {
 
   public static Observed nothing() {
-    return new Observed(Optional.empty(), List.of(), List.of(), false, false, false, false);
+    return new Observed(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
   }
 
-  public Optional<Pod> launcher(String name) {
-    return launcherPods.stream().filter(p -> p.getMetadata().getName().equals(name)).findFirst();
+  /** The same observation, plus an object a create found already there and not the job's. */
+  public Observed withConflict(ObjectRef conflict) {
+    List<ObjectRef> all = new ArrayList<>(conflicts);
+    all.add(conflict);
+    return new Observed(statefulSets, pods, services, configMaps, secrets, List.copyOf(all));
   }
 
-  /** The attempt a worker StatefulSet or pod belongs to, from its label; -1 when unlabelled. */
-  public static int attemptOf(io.fabric8.kubernetes.api.model.HasMetadata o) {
-    String value = o.getMetadata().getLabels() == null ? null : o.getMetadata().getLabels().get(JobLabels.ATTEMPT);
+  public Stream<HasMetadata> all() {
+    return Stream.of(statefulSets, pods, services, configMaps, secrets).flatMap(List::stream);
+  }
+
+  /** The attempt a worker StatefulSet, pod or SSH Secret belongs to, from its label; -1 when unlabelled. */
+  public static int attemptOf(HasMetadata o) {
+    String value = label(o, JobLabels.ATTEMPT);
     try {
       return value == null ? -1 : Integer.parseInt(value);
     } catch (NumberFormatException e) {
       return -1;
     }
+  }
+
+  public static String label(HasMetadata o, String key) {
+    return o.getMetadata().getLabels() == null ? null : o.getMetadata().getLabels().get(key);
   }
 }

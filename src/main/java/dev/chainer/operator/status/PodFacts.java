@@ -85,11 +85,13 @@ public final class PodFacts {
    * Why a worker pod can no longer serve its MPI run: evicted or failed, a container that restarted
    * (sshd killed, OOMKilled), or an init step that failed. Empty while it is healthy.
    */
-  public static Optional<String> workerFailure(Pod pod) {
-    String name = pod.getMetadata().getName();
+  public static Optional<AttemptFailure> workerFailure(Pod pod) {
+    String name = "worker pod " + pod.getMetadata().getName();
     if (isFinished(pod)) {
       String reason = pod.getStatus().getReason() == null ? phase(pod) : pod.getStatus().getReason();
-      return Optional.of("worker " + name + " " + reason + message(pod.getStatus().getMessage()));
+      FailureReason type = "Evicted".equals(reason) ? FailureReason.WorkerEvicted : FailureReason.WorkerFailed;
+      return Optional.of(new AttemptFailure(type, pod.getMetadata().getName(),
+          name + " " + reason + message(pod.getStatus().getMessage())));
     }
     if (pod.getStatus() == null) {
       return Optional.empty();
@@ -98,10 +100,16 @@ public final class PodFacts {
       ContainerStateTerminated last = s.getLastState() == null ? null : s.getLastState().getTerminated();
       boolean restarted = s.getRestartCount() != null && s.getRestartCount() > 0;
       if (restarted && last != null && (last.getExitCode() == null || last.getExitCode() != 0)) {
-        return Optional.of("worker " + name + " container " + s.getName() + " " + describe(last));
+        return Optional.of(new AttemptFailure(containerReason(last, FailureReason.WorkerFailed),
+            pod.getMetadata().getName(), name + " container " + s.getName() + " " + describe(last)));
       }
     }
     return Optional.empty();
+  }
+
+  /** OOMKilled when the kernel killed the container for its memory, else the role's own reason. */
+  public static FailureReason containerReason(ContainerStateTerminated t, FailureReason otherwise) {
+    return "OOMKilled".equals(t.getReason()) ? FailureReason.OOMKilled : otherwise;
   }
 
   /** The most telling reason a pod is stuck waiting (image pull errors and the like), if any. */

@@ -64,8 +64,8 @@ class FailureAndPolicyTest extends WithOperator {
             && "Running".equals(p.getStatus().getPhase()), "the replacement running");
     h.startOperator();
     ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
-    assertEquals("WorkerFailed", failed.getReason());
-    assertTrue(failed.getMessage().contains("worker train-worker-1 was replaced by its StatefulSet"),
+    assertEquals("WorkerReplaced", failed.getReason());
+    assertTrue(failed.getMessage().contains("worker pod train-worker-1 was replaced by its StatefulSet"),
         failed.getMessage());
   }
 
@@ -101,10 +101,12 @@ class FailureAndPolicyTest extends WithOperator {
     assertEquals("train-launcher-1", restarted.getLauncher().getPodName());
     assertTrue(!firstWorkerUid.equals(worker(0).getMetadata().getUid()), "fresh workers");
     assertEquals("1", worker(0).getMetadata().getLabels().get("chainer.dev/attempt"));
-    assertTrue(h.event(job, "Restarting").orElseThrow().getMessage().contains("Evicted"));
+    String restart = h.event(job, "WorkerEvicted").orElseThrow().getMessage();
+    assertTrue(restart.contains("worker pod train-worker-1 Evicted") && restart.contains("restarting the whole job"),
+        restart);
     evict(0);
     ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
-    assertEquals("Evicted", failed.getReason());
+    assertEquals("WorkerEvicted", failed.getReason());
     assertTrue(failed.getMessage().contains("after 1 restart(s) (backoffLimit 1)"), failed.getMessage());
     assertEquals(1, failed.getRestartCount());
   }
@@ -130,7 +132,8 @@ class FailureAndPolicyTest extends WithOperator {
     h.kubelet.scheduling(false);
     h.client.pods().inNamespace("team-a").withName("train-worker-1").delete();
     ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
-    assertTrue(failed.getMessage().contains("worker was lost"), failed.getMessage());
+    assertEquals("WorkerLost", failed.getReason());
+    assertTrue(failed.getMessage().contains("worker pod train-worker-1 was deleted"), failed.getMessage());
   }
 
   @Test
@@ -159,7 +162,7 @@ class FailureAndPolicyTest extends WithOperator {
     editPolicy(job, p -> p.setSuspend(true));
     ChainerJobStatus suspended = h.await(() -> h.status(job), s -> "Suspended".equals(s.getReason())
         && s.getPhase() == JobPhase.Queued, "suspended");
-    assertNull(suspended.getStartTime());
+    assertNotNull(suspended.getSuspendedSince(), "suspended time is measured: it does not count to the deadline");
     assertEquals("True", suspended.getConditions().stream().filter(c -> c.getType().equals("Suspended"))
         .findFirst().orElseThrow().getStatus());
     OperatorHarness.await(() -> h.client.pods().inNamespace("team-a").list().getItems(), List::isEmpty,
@@ -167,6 +170,9 @@ class FailureAndPolicyTest extends WithOperator {
     editPolicy(job, p -> p.setSuspend(false));
     ChainerJobStatus done = h.awaitPhase(job, JobPhase.Completed);
     assertEquals(0, done.getLauncher().getExitCode());
+    assertEquals("train-launcher-1", done.getLauncher().getPodName(), "a fresh attempt");
+    assertNull(done.getRestartCount(), "a suspension is not a failure");
+    assertNotNull(done.getSuspendedSeconds());
     assertTrue(h.event(job, "Resumed").isPresent());
   }
 

@@ -20,6 +20,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Duration;
 import java.time.Instant;
+import dev.chainer.operator.render.JobLabels;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -44,15 +48,27 @@ class JobPlannerTest {
 
   private static List<Pod> workers(DesiredObjects objects, boolean ready) {
     var template = objects.workers().orElseThrow().getSpec().getTemplate();
+    var owner = new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withKind("StatefulSet")
+        .withName("train-worker").withUid("sts-uid").withController(true).build();
     return List.of(0, 1).stream().map(i -> withPhase(new PodBuilder().withMetadata(template.getMetadata())
-        .editMetadata().withName("train-worker-" + i).endMetadata().withSpec(template.getSpec()).build(),
-        "Running", ready)).toList();
+        .editMetadata().withName("train-worker-" + i).withUid("worker-uid-" + i).withOwnerReferences(owner)
+        .endMetadata().withSpec(template.getSpec()).build(), "Running", ready)).toList();
+  }
+
+  /** What the cluster holds of an MPI job's attempt: its objects as rendered, workers Running, maybe a launcher. */
+  private static Observed world(ChainerJob job, int attempt, boolean workersReady, Optional<String> launcherPhase) {
+    DesiredObjects objects = JobRenderer.render(job, CONFIG, Rendered.KEYS, null, attempt);
+    StatefulSet set = new StatefulSetBuilder(objects.workers().orElseThrow()).editMetadata().withUid("sts-uid")
+        .withGeneration(1L).endMetadata().build();
+    List<Pod> launchers = launcherPhase.map(p -> List.of(withPhase(objects.launcher(), p, false))).orElse(List.of());
+    List<Pod> pods = new ArrayList<>(workers(objects, workersReady));
+    pods.addAll(launchers);
+    return new Observed(List.of(set), pods, List.of(objects.workerService().orElseThrow()),
+        List.of(objects.mpiConfigMap().orElseThrow()), List.of(objects.sshSecret().orElseThrow()), List.of());
   }
 
   private static Observed running(ChainerJob job, boolean workersReady, Optional<String> launcherPhase) {
-    DesiredObjects objects = JobRenderer.render(job, CONFIG, Rendered.KEYS, null, 0);
-    List<Pod> launchers = launcherPhase.map(p -> List.of(withPhase(objects.launcher(), p, false))).orElse(List.of());
-    return new Observed(objects.workers(), workers(objects, workersReady), launchers, true, true, true, false);
+    return world(job, 0, workersReady, launcherPhase);
   }
 
   private static ChainerJob started(ChainerJob job, Instant start) {
@@ -97,19 +113,21 @@ class JobPlannerTest {
     Observed replaced = withUids(running(started, true, Optional.of("Running")), "uid-0,uid-1", "uid-0", "uid-9");
     Plan p = plan(started, replaced, T0);
     assertEquals(JobPhase.Failed, p.status().getPhase());
-    assertTrue(p.status().getMessage().contains("worker train-worker-1 was replaced"), p.status().getMessage());
+    assertEquals("WorkerReplaced", p.status().getReason());
+    assertTrue(p.status().getMessage().contains("worker pod train-worker-1 was replaced"), p.status().getMessage());
   }
 
   /** The same observation with worker uids, and the launcher's record of them (null: no launcher record). */
   private static Observed withUids(Observed o, String launcherRecord, String... uids) {
-    List<Pod> workers = new java.util.ArrayList<>();
-    for (int i = 0; i < o.workerPods().size(); i++) {
-      workers.add(new PodBuilder(o.workerPods().get(i)).editMetadata().withUid(uids[i]).endMetadata().build());
+    List<Pod> pods = new ArrayList<>();
+    int i = 0;
+    for (Pod pod : o.pods()) {
+      boolean worker = "worker".equals(pod.getMetadata().getLabels().get(JobLabels.ROLE));
+      pods.add(worker ? new PodBuilder(pod).editMetadata().withUid(uids[i++]).endMetadata().build()
+          : launcherRecord == null ? pod : new PodBuilder(pod).editMetadata()
+              .addToAnnotations(JobLabels.WORKER_UIDS, launcherRecord).endMetadata().build());
     }
-    List<Pod> launchers = o.launcherPods().stream().map(l -> launcherRecord == null ? l : new PodBuilder(l)
-        .editMetadata().addToAnnotations(dev.chainer.operator.render.JobLabels.WORKER_UIDS, launcherRecord)
-        .endMetadata().build()).toList();
-    return new Observed(o.workers(), workers, launchers, true, true, true, false);
+    return new Observed(o.statefulSets(), pods, o.services(), o.configMaps(), o.secrets(), List.of());
   }
 
   @Test
@@ -126,8 +144,8 @@ class JobPlannerTest {
     Plan p = plan(job, running(job, true, Optional.of("Running")), T0.plusSeconds(600));
     assertEquals(JobPhase.Failed, p.status().getPhase());
     assertEquals("DeadlineExceeded", p.status().getReason());
-    assertTrue(p.deleteLauncher());
-    assertTrue(p.deleteWorkers());
+    assertEquals(List.of("Pod train-launcher", "StatefulSet train-worker"), p.deletions().stream()
+        .map(Object::toString).toList());
     assertEquals(T0.plusSeconds(600).toString(), p.status().getCompletionTime());
   }
 
@@ -149,9 +167,13 @@ class JobPlannerTest {
     ChainerJob job = started(mpi("runPolicy:\n  backoffLimit: 3"), T0);
     Plan p = plan(job, running(job, true, Optional.of("Failed")), T0.plusSeconds(5));
     assertEquals(1, p.status().getRestartCount());
+    assertEquals(1, p.status().getAttempt());
     assertEquals("Restarting", p.status().getReason());
-    assertTrue(p.deleteWorkers());
-    assertEquals("Restarting", p.events().get(0).reason());
+    assertTrue(p.status().getMessage().startsWith("LauncherFailed: launcher pod train-launcher"),
+        p.status().getMessage());
+    assertTrue(p.deletes("StatefulSet"));
+    assertTrue(p.deletes("Pod"), "the failed launcher of the attempt goes too");
+    assertEquals("LauncherFailed", p.events().get(0).reason());
   }
 
   @Test
@@ -162,7 +184,9 @@ class JobPlannerTest {
         .addNewContainerStatus().withName("worker").withNewState().withNewWaiting().withReason("ImagePullBackOff")
         .withMessage("Back-off pulling image \"chainer-operator/chainermn:7.0.0-cpu\"").endWaiting().endState()
         .endContainerStatus().endStatus().build()).toList();
-    Plan p = plan(job, new Observed(objects.workers(), pods, List.of(), true, true, true, false), T0);
+    Observed world = running(job, false, Optional.empty());
+    Plan p = plan(job, new Observed(world.statefulSets(), pods, world.services(), world.configMaps(),
+        world.secrets(), List.of()), T0);
     assertTrue(p.status().getMessage().contains("train-worker-0: ImagePullBackOff: Back-off pulling image"),
         p.status().getMessage());
     assertFalse(p.createLauncher());
@@ -172,8 +196,9 @@ class JobPlannerTest {
   void workersCleanedUpAfterASuccessAreNotCreatedAgain() {
     ChainerJob job = started(mpi(""), T0);
     DesiredObjects objects = JobRenderer.render(job, CONFIG, Rendered.KEYS, null, 0);
-    Observed workersGone = new Observed(Optional.empty(), List.of(),
-        List.of(withPhase(objects.launcher(), "Succeeded", false)), true, true, true, false);
+    Observed world = running(job, false, Optional.empty());
+    Observed workersGone = new Observed(List.of(), List.of(withPhase(objects.launcher(), "Succeeded", false)),
+        world.services(), world.configMaps(), world.secrets(), List.of());
     Plan p = plan(job, workersGone, T0.plusSeconds(60));
     assertFalse(p.createWorkers());
     assertEquals(JobPhase.Completed, p.status().getPhase());
