@@ -170,15 +170,15 @@ public final class SimulatedKubelet implements AutoCloseable {
         return;
       }
       lastStep.put(key, Instant.now());
+      if (pod.getSpec().getNodeName() == null) { // the scheduler binds it; its init steps then run on the node
+        pod = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+            .edit(p -> new PodBuilder(p).editSpec().withNodeName(NODE).endSpec().build());
+      }
       boolean initializing = pod.getStatus() != null && pod.getStatus().getInitContainerStatuses() != null
           && !pod.getStatus().getInitContainerStatuses().isEmpty();
       if (!pod.getSpec().getInitContainers().isEmpty() && !initializing) {
         setStatus(pod, initializingStatus(pod));
         return;
-      }
-      if (pod.getSpec().getNodeName() == null) {
-        pod = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-            .edit(p -> new PodBuilder(p).editSpec().withNodeName(NODE).endSpec().build()); // the scheduler binds it
       }
       setStatus(pod, runningStatus(pod, !launcher));
       if (launcher) {

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.ChainerJobStatus;
 import dev.chainer.operator.api.JobPhase;
-import dev.chainer.operator.api.RunPolicy;
 import dev.chainer.operator.testing.OperatorHarness;
 import dev.chainer.operator.testing.WithOperator;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -17,7 +16,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** Deadlines, worker failures and restarts, clean-up, TTL, suspension and cancellation. */
@@ -41,14 +39,6 @@ class FailureAndPolicyTest extends WithOperator {
         .updateStatus();
   }
 
-  private void editPolicy(ChainerJob job, Consumer<RunPolicy> edit) {
-    ChainerJob current = h.get(job);
-    if (current.getSpec().getRunPolicy() == null) {
-      current.getSpec().setRunPolicy(new RunPolicy());
-    }
-    edit.accept(current.getSpec().getRunPolicy());
-    h.client.resource(current).update();
-  }
 
   @Test
   void aWorkerReplacedByItsStatefulSetIsALostWorkerEvenIfNeverSeenMissing() {
@@ -159,7 +149,7 @@ class FailureAndPolicyTest extends WithOperator {
     h.kubelet.launcherRunTime(Duration.ofSeconds(2)).start();
     ChainerJob job = h.submit(mpi(""));
     h.awaitPhase(job, JobPhase.Running);
-    editPolicy(job, p -> p.setSuspend(true));
+    h.editPolicy(job, p -> p.setSuspend(true));
     ChainerJobStatus suspended = h.await(() -> h.status(job), s -> "Suspended".equals(s.getReason())
         && s.getPhase() == JobPhase.Queued, "suspended");
     assertNotNull(suspended.getSuspendedSince(), "suspended time is measured: it does not count to the deadline");
@@ -167,7 +157,7 @@ class FailureAndPolicyTest extends WithOperator {
         .findFirst().orElseThrow().getStatus());
     OperatorHarness.await(() -> h.client.pods().inNamespace("team-a").list().getItems(), List::isEmpty,
         "no pods while suspended");
-    editPolicy(job, p -> p.setSuspend(false));
+    h.editPolicy(job, p -> p.setSuspend(false));
     ChainerJobStatus done = h.awaitPhase(job, JobPhase.Completed);
     assertEquals(0, done.getLauncher().getExitCode());
     assertEquals("train-launcher-1", done.getLauncher().getPodName(), "a fresh attempt");
@@ -181,7 +171,7 @@ class FailureAndPolicyTest extends WithOperator {
     h.kubelet.launcherRunTime(Duration.ofMinutes(10)).start();
     ChainerJob job = h.submit(mpi(""));
     h.awaitPhase(job, JobPhase.Running);
-    editPolicy(job, p -> p.setCancel(true));
+    h.editPolicy(job, p -> p.setCancel(true));
     ChainerJobStatus canceled = h.awaitPhase(job, JobPhase.Canceled);
     assertNotNull(canceled.getCompletionTime());
     assertEquals("True", canceled.getConditions().stream().filter(c -> c.getType().equals("Canceled"))

@@ -3,6 +3,7 @@ package dev.chainer.operator.reconcile;
 import static dev.chainer.operator.testing.TestJobs.mpi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainer.operator.api.ChainerJob;
@@ -212,5 +213,66 @@ class JobPlannerTest {
     job.setStatus(first.status());
     Plan second = plan(job, world, T0.plusSeconds(30));
     assertTrue(second.writesNothing(job.getStatus()), () -> "second plan: " + second.status());
+  }
+
+  @Test
+  void timeSpentSuspendedIsAddedToTheDeadline() {
+    ChainerJob job = started(mpi("maxRunDurationSeconds: 600"), T0);
+    job.getStatus().setPhase(JobPhase.Queued);
+    job.getStatus().setReason("Suspended");
+    job.getStatus().setSuspendedSince(T0.plusSeconds(100).toString());
+    Plan resumed = plan(job, Observed.nothing(), T0.plusSeconds(400));
+    assertEquals(300L, resumed.status().getSuspendedSeconds());
+    assertNull(resumed.status().getSuspendedSince());
+    assertEquals(Optional.of(Duration.ofSeconds(500)), resumed.requeueAfter(), "600 s of run time, not of clock");
+    assertEquals("Resumed", resumed.events().get(0).reason());
+  }
+
+  @Test
+  void aResumedJobWaitsForTheStoppedAttemptAndDoesNotReadItsExitCode() {
+    ChainerJob job = started(mpi(""), T0);
+    job.getStatus().setAttempt(1); // the suspension ended attempt 0
+    Pod stopped = new PodBuilder(withPhase(JobRenderer.render(job, CONFIG, Rendered.KEYS, null, 0).launcher(),
+        "Failed", false)).editMetadata().withDeletionTimestamp(T0.toString()).endMetadata().editStatus()
+        .addNewContainerStatus().withName("launcher").withNewState().withNewTerminated().withExitCode(143)
+        .endTerminated().endState().endContainerStatus().endStatus().build();
+    Observed world = running(job, true, Optional.empty());
+    List<Pod> pods = new ArrayList<>(world.pods());
+    pods.add(stopped);
+    Plan p = plan(job, new Observed(world.statefulSets(), pods, world.services(), world.configMaps(), world.secrets(),
+        List.of()), T0.plusSeconds(5));
+    assertEquals(JobPhase.Queued, p.status().getPhase());
+    assertEquals("WaitingForPreviousAttempt", p.status().getReason());
+    assertNull(p.status().getRestartCount());
+    assertFalse(p.createWorkers());
+    assertFalse(p.createLauncher());
+    assertTrue(p.deletes("StatefulSet"), "attempt 0's workers go");
+  }
+
+  @Test
+  void aLauncherRecordedAsRunningThatIsGoneWasLost() {
+    ChainerJob job = started(mpi(""), T0);
+    dev.chainer.operator.api.LauncherStatus recorded = new dev.chainer.operator.api.LauncherStatus();
+    recorded.setPodName("train-launcher");
+    recorded.setState("Running");
+    job.getStatus().setLauncher(recorded);
+    Plan p = plan(job, running(job, true, Optional.empty()), T0.plusSeconds(5));
+    assertEquals(JobPhase.Failed, p.status().getPhase());
+    assertEquals("LauncherLost", p.status().getReason());
+    assertFalse(p.createLauncher(), "never silently rerun");
+    assertEquals("LauncherLost", p.events().get(0).reason());
+  }
+
+  @Test
+  void objectsOfADeletedJobOfTheSameNameAreWaitedOutNotAdopted() {
+    ChainerJob old = mpi("");
+    old.getMetadata().setUid("the-deleted-one");
+    Observed leftovers = running(old, true, Optional.of("Succeeded"));
+    Plan p = plan(mpi(""), leftovers, T0);
+    assertEquals(JobPhase.Queued, p.status().getPhase());
+    assertEquals("WaitingForPreviousRun", p.status().getReason());
+    assertTrue(p.status().getMessage().contains("Pod train-launcher"), p.status().getMessage());
+    assertFalse(p.createInfrastructure() || p.createWorkers() || p.createLauncher());
+    assertTrue(p.deletions().isEmpty(), "not the job's to delete");
   }
 }

@@ -78,6 +78,16 @@ public final class OperatorHarness implements AutoCloseable {
     return client.resource(job).create();
   }
 
+  /** Edits the job's runPolicy as a user would (kubectl edit): suspend, cancel and the like. */
+  public void editPolicy(ChainerJob job, java.util.function.Consumer<dev.chainer.operator.api.RunPolicy> edit) {
+    ChainerJob current = get(job);
+    if (current.getSpec().getRunPolicy() == null) {
+      current.getSpec().setRunPolicy(new dev.chainer.operator.api.RunPolicy());
+    }
+    edit.accept(current.getSpec().getRunPolicy());
+    client.resource(current).update();
+  }
+
   public ChainerJob get(ChainerJob job) {
     return client.resources(ChainerJob.class).inNamespace(job.getMetadata().getNamespace())
         .withName(job.getMetadata().getName()).get();

@@ -1,0 +1,355 @@
+package dev.chainer.operator.reconcile;
+
+import static dev.chainer.operator.testing.TestJobs.mpi;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.ChainerJobStatus;
+import dev.chainer.operator.api.JobPhase;
+import dev.chainer.operator.testing.ForeignObjects;
+import dev.chainer.operator.testing.InvariantWatcher;
+import dev.chainer.operator.testing.OperatorHarness;
+import dev.chainer.operator.testing.TestJobs;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Duration;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What platform users do to running jobs, on a cluster whose kubelet terminates pods gracefully (SIGTERM, exit 143
+ * a moment later, then removal), with a StatefulSet controller and a garbage collector: pods deleted, evicted,
+ * lost with their node; suspend and resume; the operator restarted; jobs deleted and re-created; objects edited by
+ * hand. Beside each test's own assertions, an {@link InvariantWatcher} checks every pod event.
+ */
+class DisruptionTest {
+  private static final String NS = "team-a";
+  private OperatorHarness h;
+  private InvariantWatcher invariants;
+
+  @BeforeEach
+  void start() {
+    h = new OperatorHarness();
+    invariants = new InvariantWatcher(h.client);
+    h.kubelet.launcherRunTime(Duration.ofMinutes(10)).terminationDelay(Duration.ofMillis(600)).start();
+  }
+
+  @AfterEach
+  void stop() {
+    try {
+      invariants.assertHeld();
+    } finally {
+      invariants.close();
+      h.close();
+    }
+  }
+
+  // --- the launcher ------------------------------------------------------------------------------------
+
+  @Test
+  void aDeletedLauncherFailsTheJobAndIsNotRerun() {
+    ChainerJob job = runningJob("");
+    h.client.pods().inNamespace(NS).withName("train-launcher").delete();
+    ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
+    assertEquals("LauncherLost", failed.getReason());
+    assertTrue(failed.getMessage().contains("launcher pod train-launcher was deleted"), failed.getMessage());
+    assertWarning(job, "LauncherLost", "train-launcher");
+    assertNull(failed.getRestartCount());
+    h.awaitQuiet();
+    assertNull(pod("train-launcher-1"), "no second launcher");
+  }
+
+  @Test
+  void aDeletedLauncherWithABackoffRestartsOnlyOnceItIsGone() {
+    ChainerJob job = runningJob("runPolicy:\n  backoffLimit: 1");
+    h.client.pods().inNamespace(NS).withName("train-launcher").delete();
+    h.await(() -> h.status(job), s -> Integer.valueOf(1).equals(s.getRestartCount()), "a restart");
+    h.kubelet.launcherRunTime(Duration.ofMillis(300));
+    ChainerJobStatus done = h.awaitPhase(job, JobPhase.Completed);
+    assertEquals("train-launcher-1", done.getLauncher().getPodName());
+    assertEquals(1, done.getAttempt());
+    assertWarning(job, "LauncherLost", "restarting the whole job (restart 1 of 1)");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1})
+  void aLauncherLostWithItsNodeIsAFailureThatCounts(int backoffLimit) {
+    ChainerJob job = runningJob("runPolicy:\n  backoffLimit: " + backoffLimit);
+    h.kubelet.loseNode(NS, "train-launcher");
+    if (backoffLimit == 0) {
+      ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
+      assertEquals("LauncherLost", failed.getReason());
+      assertTrue(failed.getMessage().contains("disappeared without reporting an exit"), failed.getMessage());
+      assertEquals("Unknown", failed.getLauncher().getState());
+    } else {
+      h.kubelet.launcherRunTime(Duration.ofMillis(300));
+      ChainerJobStatus done = h.awaitPhase(job, JobPhase.Completed);
+      assertEquals(1, done.getRestartCount());
+    }
+    assertWarning(job, "LauncherLost", "train-launcher");
+  }
+
+  @Test
+  void anEvictedLauncherIsLauncherEvicted() {
+    ChainerJob job = runningJob("");
+    h.kubelet.evict(NS, "train-launcher");
+    assertEquals("LauncherEvicted", h.awaitPhase(job, JobPhase.Failed).getReason());
+  }
+
+  @Test
+  void aLauncherThatDisappearsWhileTheOperatorIsDownIsFoundLostAfterItsRestart() {
+    ChainerJob job = runningJob("");
+    h.stopOperator();
+    h.client.pods().inNamespace(NS).withName("train-launcher").delete();
+    awaitGone("train-launcher");
+    h.startOperator();
+    assertEquals("LauncherLost", h.awaitPhase(job, JobPhase.Failed).getReason());
+  }
+
+  // --- workers -----------------------------------------------------------------------------------------
+
+  @Test
+  void aWorkerDeletedBeforeItIsScheduledIsRecreatedAndNothingIsCounted() {
+    h.kubelet.scheduling(false);
+    ChainerJob job = h.submit(mpi(""));
+    awaitPod("train-worker-1", p -> true);
+    String uid = pod("train-worker-1").getMetadata().getUid();
+    h.client.pods().inNamespace(NS).withName("train-worker-1").delete();
+    awaitPod("train-worker-1", p -> !p.getMetadata().getUid().equals(uid));
+    h.kubelet.launcherRunTime(Duration.ofMillis(300)).scheduling(true);
+    assertNull(h.awaitPhase(job, JobPhase.Completed).getRestartCount());
+  }
+
+  @Test
+  void aWorkerDeletedWhilePreparingIsALostWorker() {
+    h.kubelet.stepDelay(Duration.ofSeconds(1));
+    ChainerJob job = h.submit(mpi("runPolicy:\n  backoffLimit: 1"));
+    h.awaitPhase(job, JobPhase.Preparing);
+    h.client.pods().inNamespace(NS).withName("train-worker-0").delete();
+    ChainerJobStatus restarting = h.await(() -> h.status(job), s -> Integer.valueOf(1).equals(s.getRestartCount()),
+        "a restart");
+    assertTrue(restarting.getMessage().startsWith("WorkerLost: worker pod train-worker-0 was deleted"),
+        restarting.getMessage());
+    h.kubelet.stepDelay(Duration.ZERO).launcherRunTime(Duration.ofMillis(300));
+    assertEquals(1, h.awaitPhase(job, JobPhase.Completed).getRestartCount());
+  }
+
+  @Test
+  void aWorkerDeletedWhileRunningFailsTheJob() {
+    ChainerJob job = runningJob("");
+    h.client.pods().inNamespace(NS).withName("train-worker-1").delete();
+    ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
+    assertEquals("WorkerLost", failed.getReason());
+    assertWarning(job, "WorkerLost", "train-worker-1");
+  }
+
+  // --- suspend, resume, deadline ----------------------------------------------------------------------
+
+  @Test
+  void resumingWhileTheLauncherStillTerminatesStartsAFreshAttemptAndCostsNoBackoff() {
+    h.kubelet.terminationDelay(Duration.ofMillis(1500));
+    ChainerJob job = runningJob("");
+    h.editPolicy(job, p -> p.setSuspend(true));
+    h.await(() -> h.status(job), s -> "Suspended".equals(s.getReason()), "suspended");
+    assertNotNull(pod("train-launcher"), "still terminating");
+    h.editPolicy(job, p -> p.setSuspend(false));
+    h.kubelet.launcherRunTime(Duration.ofMillis(300));
+    ChainerJobStatus done = h.awaitPhase(job, JobPhase.Completed);
+    assertNull(done.getRestartCount(), "a suspension is not a failure");
+    assertEquals("train-launcher-1", done.getLauncher().getPodName());
+    assertTrue(h.event(job, "Resumed").isPresent());
+  }
+
+  @Test
+  void aDeadlineWhileQueuedFailsTheJobAndRemovesItsPods() {
+    h.kubelet.scheduling(false);
+    ChainerJob job = h.submit(mpi("maxRunDurationSeconds: 1"));
+    assertEquals("DeadlineExceeded", h.awaitPhase(job, JobPhase.Failed).getReason());
+    OperatorHarness.await(() -> h.client.pods().inNamespace(NS).list().getItems(), java.util.List::isEmpty,
+        "no pods left");
+  }
+
+  @Test
+  void anOperatorRestartedDuringARestartCarriesOn() {
+    h.kubelet.terminationDelay(Duration.ofMillis(1500));
+    ChainerJob job = runningJob("runPolicy:\n  backoffLimit: 1");
+    h.kubelet.evict(NS, "train-worker-0");
+    h.await(() -> h.status(job), s -> Integer.valueOf(1).equals(s.getRestartCount()), "a restart");
+    h.stopOperator();
+    h.startOperator();
+    h.kubelet.launcherRunTime(Duration.ofMillis(300));
+    ChainerJobStatus done = h.awaitPhase(job, JobPhase.Completed);
+    assertEquals(1, done.getRestartCount());
+    assertEquals("train-launcher-1", done.getLauncher().getPodName());
+  }
+
+  // --- a job deleted and applied again -----------------------------------------------------------------
+
+  @Test
+  void aJobAppliedAgainWaitsForThePreviousRunAndAdoptsNothing() {
+    ChainerJob first = runningJob("");
+    h.api.garbageCollector().pause();
+    h.client.resource(h.get(first)).delete();
+    OperatorHarness.await(() -> h.get(first) == null, gone -> gone, "the first job gone");
+    ChainerJob second = h.submit(mpi(""));
+    ChainerJobStatus waiting = h.await(() -> h.status(second), s -> "WaitingForPreviousRun".equals(s.getReason()),
+        "waiting for the previous run");
+    assertTrue(waiting.getMessage().contains("Pod train-launcher"), waiting.getMessage());
+    h.api.garbageCollector().resume();
+    h.kubelet.launcherRunTime(Duration.ofMillis(300));
+    h.awaitPhase(second, JobPhase.Completed);
+    String uid = h.get(second).getMetadata().getUid();
+    assertEquals(uid, pod("train-launcher").getMetadata().getOwnerReferences().get(0).getUid(),
+        "the launcher that completed is the new job's");
+    assertTrue(h.event(second, "SpecChangeIgnored").isEmpty());
+  }
+
+  // --- objects the job does not own --------------------------------------------------------------------
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Secret train-ssh", "ConfigMap train-mpi", "Service train-worker",
+      "StatefulSet train-worker", "Pod train-launcher", "labelled Secret train-ssh"})
+  void aForeignObjectHoldingOneOfTheJobsNamesBlocksItAndIsNeverTouched(String object) {
+    ForeignObjects.create(h.client, invariants, object);
+    ChainerJob job = h.submit(mpi(""));
+    ChainerJobStatus blocked = h.await(() -> h.status(job), s -> "ResourceConflict".equals(s.getReason()),
+        "a conflict");
+    String named = object.replace("labelled ", "");
+    assertTrue(blocked.getMessage().contains(named), blocked.getMessage());
+    assertEquals(JobPhase.Queued, blocked.getPhase());
+    assertEquals("True", blocked.getConditions().stream().filter(c -> c.getType().equals("Stalled")).findFirst()
+        .orElseThrow().getStatus());
+    assertWarning(job, "ResourceConflict", named);
+    h.awaitQuiet();
+    if (!object.startsWith("Pod")) {
+      assertNull(pod("train-launcher"), "no launcher beside a foreign object");
+    }
+  }
+
+  @Test
+  void aJobBlockedByAForeignSecretGoesOnOnceItIsRemoved() {
+    ForeignObjects.create(h.client, null, "Secret train-ssh");
+    h.kubelet.launcherRunTime(Duration.ofMillis(300));
+    ChainerJob job = h.submit(mpi(""));
+    h.await(() -> h.status(job), s -> "ResourceConflict".equals(s.getReason()), "a conflict");
+    h.client.secrets().inNamespace(NS).withName("train-ssh").delete();
+    ChainerJobStatus done = h.awaitPhase(job, JobPhase.Completed);
+    assertEquals("False", done.getConditions().stream().filter(c -> c.getType().equals("Stalled")).findFirst()
+        .orElseThrow().getStatus());
+  }
+
+  // --- the worker StatefulSet changed by hand ----------------------------------------------------------
+
+  @Test
+  void aStatefulSetScaledBeforeTheLauncherIsPutBack() {
+    h.kubelet.scheduling(false);
+    ChainerJob job = h.submit(mpi(""));
+    awaitPod("train-worker-1", p -> true);
+    h.client.apps().statefulSets().inNamespace(NS).withName("train-worker").scale(1);
+    h.await(() -> h.event(job, "WorkersModified"), java.util.Optional::isPresent, "the edit noticed");
+    OperatorHarness.await(() -> h.client.apps().statefulSets().inNamespace(NS).withName("train-worker").get(),
+        s -> s.getMetadata().getGeneration() == 1 && s.getSpec().getReplicas() == 2, "put back");
+    h.kubelet.launcherRunTime(Duration.ofMillis(300)).scheduling(true);
+    assertNull(h.awaitPhase(job, JobPhase.Completed).getRestartCount());
+  }
+
+  @Test
+  void aStatefulSetScaledWhileRunningFailsTheAttempt() {
+    ChainerJob job = runningJob("");
+    h.client.apps().statefulSets().inNamespace(NS).withName("train-worker").scale(1);
+    ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
+    assertTrue(failed.getReason().equals("WorkersModified") || failed.getReason().equals("WorkerLost"),
+        failed.getReason());
+    assertTrue(failed.getMessage().contains("scaled to 1 replicas") || failed.getMessage().contains("train-worker-1"),
+        failed.getMessage());
+  }
+
+  @Test
+  void aStatefulSetEditedWhileRunningFailsTheAttempt() {
+    ChainerJob job = runningJob("");
+    h.client.apps().statefulSets().inNamespace(NS).withName("train-worker").edit(s -> {
+      s.getSpec().getTemplate().getMetadata().getAnnotations().put("kubectl.kubernetes.io/restartedAt", "now");
+      return s;
+    });
+    ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
+    assertEquals("WorkersModified", failed.getReason());
+    assertTrue(failed.getMessage().contains("StatefulSet train-worker was changed by hand"), failed.getMessage());
+  }
+
+  @Test
+  void aStatefulSetDeletedWhileRunningIsALostWorker() {
+    ChainerJob job = runningJob("");
+    h.client.apps().statefulSets().inNamespace(NS).withName("train-worker").delete();
+    ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
+    assertEquals("WorkerLost", failed.getReason());
+  }
+
+  @Test
+  void aStatefulSetDeletedBeforeTheLauncherIsMadeAgain() {
+    h.kubelet.scheduling(false);
+    ChainerJob job = h.submit(mpi(""));
+    awaitPod("train-worker-1", p -> true);
+    String uid = h.client.apps().statefulSets().inNamespace(NS).withName("train-worker").get().getMetadata().getUid();
+    h.client.apps().statefulSets().inNamespace(NS).withName("train-worker").delete();
+    OperatorHarness.await(() -> h.client.apps().statefulSets().inNamespace(NS).withName("train-worker").get(),
+        s -> s != null && !s.getMetadata().getUid().equals(uid), "made again");
+    h.kubelet.launcherRunTime(Duration.ofMillis(300)).scheduling(true);
+    assertNull(h.awaitPhase(job, JobPhase.Completed).getRestartCount());
+  }
+
+  // --- jobs whose names share a prefix -----------------------------------------------------------------
+
+  @Test
+  void jobsNamedAAWorkerAndALauncherKeepToThemselves() {
+    ChainerJob a = h.submit(TestJobs.job("a", mpiSpec()));
+    ChainerJob aWorker = h.submit(TestJobs.job("a-worker", mpiSpec()));
+    ChainerJob aLauncher = h.submit(TestJobs.job("a-launcher", mpiSpec()));
+    h.awaitPhase(a, JobPhase.Running);
+    h.awaitPhase(aWorker, JobPhase.Running);
+    h.awaitPhase(aLauncher, JobPhase.Running);
+    h.client.pods().inNamespace(NS).withName("a-launcher").delete(); // job a's launcher
+    assertEquals("LauncherLost", h.awaitPhase(a, JobPhase.Failed).getReason());
+    h.kubelet.launcherRunTime(Duration.ofMillis(300));
+    assertNull(h.awaitPhase(aWorker, JobPhase.Completed).getRestartCount());
+    assertNull(h.awaitPhase(aLauncher, JobPhase.Completed).getRestartCount());
+  }
+
+  // --- helpers -----------------------------------------------------------------------------------------
+
+  private static String mpiSpec() {
+    return "sourceDirectory: /app\nentryScript: train.py\nframeworkVersion: \"7.0.0\"\nnodeCount: 2\n"
+        + "distributedTraining:\n  mpi:\n    processCountPerNode: 2\n";
+  }
+
+  private ChainerJob runningJob(String extra) {
+    ChainerJob job = h.submit(mpi(extra));
+    h.awaitPhase(job, JobPhase.Running);
+    return job;
+  }
+
+  private Pod pod(String name) {
+    return h.client.pods().inNamespace(NS).withName(name).get();
+  }
+
+  private void awaitPod(String name, Predicate<Pod> condition) {
+    OperatorHarness.await(() -> pod(name), condition, "pod " + name);
+  }
+
+  private void awaitGone(String name) {
+    OperatorHarness.await(() -> pod(name) == null, gone -> gone, name + " removed");
+  }
+
+  private void assertWarning(ChainerJob job, String reason, String text) {
+    Event event = h.await(() -> h.event(job, reason), java.util.Optional::isPresent, "event " + reason).orElseThrow();
+    assertEquals("Warning", event.getType());
+    assertTrue(event.getMessage().contains(text), event.getMessage());
+  }
+
+}
