@@ -21,9 +21,9 @@ import dev.chainer.operator.status.PodFacts;
 import dev.chainer.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
@@ -230,7 +230,7 @@ public final class JobPlanner {
     observeWorkers();
     observeLauncher();
     if (!objects.conflicts().isEmpty()) {
-      blocked("ResourceConflict", "objects that are not this job's hold its names", objects.conflicts(), true);
+      blocked(JobConditions.RESOURCE_CONFLICT, "objects that are not this job's hold its names", objects.conflicts(), true);
       plan.requeueAfter(CONFLICT_RETRY);
       return;
     }

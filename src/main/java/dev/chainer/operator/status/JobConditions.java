@@ -11,7 +11,8 @@ import java.util.Objects;
 
 /**
  * Kubernetes-style conditions derived from a status: Running, Succeeded, Failed, Suspended, Canceled,
- * Stalled (True while an object the job does not own holds one of its names), and WorkersReady for MPI jobs. Tools such as Argo CD, Flux and kubectl wait read these. A
+ * Stalled (True while an object the job does not own holds one of its names), and WorkersReady for MPI
+ * jobs. Tools such as Argo CD, Flux and kubectl wait read these. A
  * condition's lastTransitionTime only moves when its status flips.
  */
 public final class JobConditions {

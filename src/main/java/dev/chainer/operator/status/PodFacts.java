@@ -89,9 +89,18 @@ public final class PodFacts {
     String name = "worker pod " + pod.getMetadata().getName();
     if (isFinished(pod)) {
       String reason = pod.getStatus().getReason() == null ? phase(pod) : pod.getStatus().getReason();
-      FailureReason type = "Evicted".equals(reason) ? FailureReason.WorkerEvicted : FailureReason.WorkerFailed;
-      return Optional.of(new AttemptFailure(type, pod.getMetadata().getName(),
-          name + " " + reason + message(pod.getStatus().getMessage())));
+      if ("Evicted".equals(reason)) {
+        return Optional.of(new AttemptFailure(FailureReason.WorkerEvicted, pod.getMetadata().getName(),
+            name + " " + reason + message(pod.getStatus().getMessage())));
+      }
+      // A container that ended with the pod says more (OOMKilled, its exit code) than the pod's phase.
+      Optional<ContainerStateTerminated> ended = concat(pod.getStatus().getInitContainerStatuses(),
+          pod.getStatus().getContainerStatuses()).stream().map(s -> s.getState() == null ? null
+              : s.getState().getTerminated()).filter(t -> t != null && !Integer.valueOf(0).equals(t.getExitCode()))
+          .findFirst();
+      return Optional.of(new AttemptFailure(ended.map(t -> containerReason(t, FailureReason.WorkerFailed))
+          .orElse(FailureReason.WorkerFailed), pod.getMetadata().getName(), name + " " + reason
+          + ended.map(t -> " (" + describe(t) + ")").orElse("") + message(pod.getStatus().getMessage())));
     }
     if (pod.getStatus() == null) {
       return Optional.empty();

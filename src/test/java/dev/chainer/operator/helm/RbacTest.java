@@ -9,6 +9,7 @@ import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.demo.LocalApiServer;
 import dev.chainer.operator.reconcile.ApiRequests;
 import dev.chainer.operator.demo.SimulatedKubelet;
+import dev.chainer.operator.testing.ForeignObjects;
 import dev.chainer.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -106,5 +107,30 @@ class RbacTest {
     OperatorHarness.await(() -> client.resource(withRegistry).get() == null, gone -> gone, "TTL deletion");
     OperatorHarness.await(() -> client.resource(deadline).get().getStatus(),
         s -> s.getPhase() == JobPhase.Failed, "deadline");
+    // A create that meets an object of the same name reads it (get) to tell a late cache from somebody else's.
+    for (String conflict : List.of("Service c1-worker", "ConfigMap c2-mpi", "Secret c3-ssh", "StatefulSet c4-worker",
+        "Pod c5-launcher")) {
+      ForeignObjects.create(client, null, conflict);
+      ChainerJob blocked = submit(client, job(conflict.split(" ")[1].substring(0, 2), mpiSpec("")));
+      OperatorHarness.await(() -> client.resource(blocked).get().getStatus(),
+          s -> s != null && "ResourceConflict".equals(s.getReason()), "a conflict on " + conflict);
+    }
+    // A restart deletes the SSH Secret of the attempt that failed.
+    ChainerJob again = submit(client, job("again", mpiSpec("runPolicy:\n  backoffLimit: 1\n")));
+    OperatorHarness.await(() -> client.resource(again).get().getStatus(),
+        s -> s != null && s.getPhase() == JobPhase.Running, "running");
+    client.pods().inNamespace("team-a").withName("again-launcher").delete();
+    OperatorHarness.await(() -> client.secrets().inNamespace("team-a").withName("again-ssh").get() == null,
+        gone -> gone, "the first attempt's SSH Secret deleted");
+  }
+
+  private static ChainerJob submit(KubernetesClient client, ChainerJob job) {
+    job.getMetadata().setUid(null);
+    return client.resource(job).create();
+  }
+
+  private static String mpiSpec(String extra) {
+    return "sourceDirectory: /app\nentryScript: train.py\nframeworkVersion: \"7.0.0\"\nnodeCount: 2\n"
+        + "distributedTraining:\n  mpi:\n    processCountPerNode: 2\n" + extra;
   }
 }

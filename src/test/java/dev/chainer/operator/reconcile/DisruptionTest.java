@@ -20,6 +20,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
@@ -319,6 +320,67 @@ class DisruptionTest {
     h.kubelet.launcherRunTime(Duration.ofMillis(300));
     assertNull(h.awaitPhase(aWorker, JobPhase.Completed).getRestartCount());
     assertNull(h.awaitPhase(aLauncher, JobPhase.Completed).getRestartCount());
+  }
+
+  // --- each disruption at each phase it can happen in ---------------------------------------------------
+
+  /**
+   * With {@code backoffLimit: 1}: a loss costs one restart and the job still completes; suspend and resume cost
+   * none; cancel ends it. The watcher checks the attempts never overlap.
+   */
+  @ParameterizedTest(name = "{1} while {0}")
+  @CsvSource({
+      "Queued, worker deleted, 0", "Preparing, worker deleted, 1", "Starting, worker deleted, 1",
+      "Running, worker deleted, 1",
+      "Preparing, worker evicted, 1", "Starting, worker evicted, 1", "Running, worker evicted, 1",
+      "Starting, worker OOM-killed, 1", "Running, worker OOM-killed, 1",
+      "Starting, launcher deleted, 1", "Running, launcher deleted, 1",
+      "Queued, suspend and resume, 0", "Preparing, suspend and resume, 0", "Starting, suspend and resume, 0",
+      "Running, suspend and resume, 0",
+      "Queued, cancel, 0", "Preparing, cancel, 0", "Starting, cancel, 0", "Running, cancel, 0"})
+  void aDisruptionAtAPhase(JobPhase phase, String disruption, int restarts) {
+    ChainerJob job = jobAt(phase);
+    switch (disruption) {
+      case "worker deleted" -> h.client.pods().inNamespace(NS).withName("train-worker-0").delete();
+      case "worker evicted" -> h.kubelet.evict(NS, "train-worker-0");
+      case "worker OOM-killed" -> h.kubelet.oomKill(NS, "train-worker-0");
+      case "launcher deleted" -> h.client.pods().inNamespace(NS).withName("train-launcher").delete();
+      case "suspend and resume" -> {
+        h.editPolicy(job, p -> p.setSuspend(true));
+        h.await(() -> h.status(job), s -> "Suspended".equals(s.getReason()), "suspended");
+        h.editPolicy(job, p -> p.setSuspend(false));
+      }
+      case "cancel" -> h.editPolicy(job, p -> p.setCancel(true));
+      default -> throw new IllegalArgumentException(disruption);
+    }
+    h.kubelet.scheduling(true).stepDelay(Duration.ZERO).launcherRunTime(Duration.ofMillis(300));
+    if (disruption.equals("cancel")) {
+      h.awaitPhase(job, JobPhase.Canceled);
+      OperatorHarness.await(() -> h.client.pods().inNamespace(NS).list().getItems(), java.util.List::isEmpty,
+          "no pods left");
+      return;
+    }
+    ChainerJobStatus done = h.awaitPhase(job, JobPhase.Completed);
+    assertEquals(restarts, done.getRestartCount() == null ? 0 : done.getRestartCount(), () -> "restarts; events: "
+        + h.events(job).stream().map(e -> e.getReason() + ": " + e.getMessage()).toList());
+  }
+
+  /** A job held at a phase: no scheduling (Queued), slow init steps (Preparing, then Starting), or running. */
+  private ChainerJob jobAt(JobPhase phase) {
+    h.kubelet.scheduling(phase != JobPhase.Queued);
+    h.kubelet.stepDelay(phase == JobPhase.Preparing || phase == JobPhase.Starting ? Duration.ofSeconds(2)
+        : Duration.ZERO);
+    ChainerJob job = h.submit(mpi("runPolicy:\n  backoffLimit: 1"));
+    if (phase == JobPhase.Queued) {
+      awaitPod("train-worker-0", p -> true);
+      awaitPod("train-worker-1", p -> true);
+    } else {
+      h.awaitPhase(job, phase);
+    }
+    if (phase == JobPhase.Starting) {
+      awaitPod("train-launcher", p -> true);
+    }
+    return job;
   }
 
   // --- helpers -----------------------------------------------------------------------------------------
