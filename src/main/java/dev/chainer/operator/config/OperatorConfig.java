@@ -1,6 +1,7 @@
 package dev.chainer.operator.config;
 
 import dev.chainer.operator.api.MpiImplementation;
+import dev.chainer.operator.api.SecurityProfile;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -42,6 +43,13 @@ public class OperatorConfig {
   /** How much of the launcher's log is read each time: the last lines, and at most this many bytes. */
   private int progressLogLines = 200;
   private int progressLogBytes = 65536;
+  /** The security profile of jobs that do not choose one (spec.kubernetes.securityProfile). */
+  private SecurityProfile defaultSecurityProfile = SecurityProfile.ROOT;
+  /** User and group of the pods of restricted jobs that do not set spec.kubernetes.runAsUser / runAsGroup. */
+  private long restrictedUser = 1000;
+  private long restrictedGroup = 1000;
+  /** The port sshd listens on as a non-root user (restricted jobs): above 1023, which needs no capability. */
+  private int unprivilegedSshPort = 2222;
 
   public static OperatorConfig defaults() {
     return new OperatorConfig();
@@ -78,6 +86,14 @@ public class OperatorConfig {
     return m;
   }
 
+  public SecurityProfile getDefaultSecurityProfile() { return defaultSecurityProfile; }
+  public void setDefaultSecurityProfile(SecurityProfile v) { this.defaultSecurityProfile = v; }
+  public long getRestrictedUser() { return restrictedUser; }
+  public void setRestrictedUser(long v) { this.restrictedUser = v; }
+  public long getRestrictedGroup() { return restrictedGroup; }
+  public void setRestrictedGroup(long v) { this.restrictedGroup = v; }
+  public int getUnprivilegedSshPort() { return unprivilegedSshPort; }
+  public void setUnprivilegedSshPort(int v) { this.unprivilegedSshPort = v; }
   public String getDefaultFrameworkVersion() { return defaultFrameworkVersion; }
   public void setDefaultFrameworkVersion(String v) { this.defaultFrameworkVersion = v; }
   public Map<String, FrameworkImages> getFrameworkVersions() { return frameworkVersions; }

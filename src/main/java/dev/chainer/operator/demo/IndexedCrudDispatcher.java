@@ -42,7 +42,7 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
 
   /** @param cel whether CRDs keep their CEL rules, as on Kubernetes 1.25 and later (see {@link Admission}) */
   IndexedCrudDispatcher(boolean cel) {
-    this.admission = new Admission(this::crd, cel);
+    this.admission = new Admission(this::crd, this::namespaceLabels, cel);
   }
 
   @Override
@@ -111,6 +111,17 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       }
     }
     return Optional.empty();
+  }
+
+  /** A stored Namespace's labels; none when it is not stored (the in-process server does not require them). */
+  private Map<String, String> namespaceLabels(String namespace) {
+    var stored = findResource(getKey("/api/v1/namespaces/" + namespace));
+    if (stored == null) {
+      return Map.of();
+    }
+    var labels = Serialization.unmarshal(stored.getValue(), io.fabric8.kubernetes.api.model.Namespace.class)
+        .getMetadata().getLabels();
+    return labels == null ? Map.of() : labels;
   }
 
   /** The key the original stored the new state under (computed the same way). */

@@ -35,7 +35,7 @@ public final class LauncherPod {
         .withAnnotations(role.getAnnotations())
         .addToAnnotations(RunSpec.ANNOTATION, RunSpec.snapshot(ctx.spec()))
         .endMetadata()
-        .withSpec(pod.build())
+        .withSpec(RestrictedPod.secure(pod.build(), ctx.security()))
         .build();
   }
 

@@ -13,8 +13,8 @@ public final class MpiConfigMap {
     Map<String, String> data = new LinkedHashMap<>();
     data.put("hostfile", Hostfile.render(ctx.names(), ctx.effective().nodeCount(),
         ctx.effective().processCountPerNode(), ctx.effective().mpiImplementation()));
-    data.put("ssh_config", SshFiles.sshConfig());
-    data.put("sshd_config", SshFiles.sshdConfig());
+    data.put("ssh_config", SshFiles.sshConfig(ctx.security()));
+    data.put("sshd_config", SshFiles.sshdConfig(ctx.security()));
     return new ConfigMapBuilder()
         .withMetadata(JobLabels.ownedMetadata(ctx.job(), ctx.names().mpiConfigMap(), JobLabels.ROLE_MPI))
         .withData(data)

@@ -3,6 +3,7 @@ package dev.chainer.operator.render;
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.ChainerJobSpec;
 import dev.chainer.operator.api.EffectiveSpec;
+import dev.chainer.operator.api.SecuritySettings;
 import dev.chainer.operator.api.PodSettings;
 import dev.chainer.operator.config.OperatorConfig;
 
@@ -14,6 +15,7 @@ public record RenderContext(
     JobNames names,
     DataMounts data,
     PackageInstall packages,
+    SecuritySettings security,
     int attempt) {
 
   public static RenderContext of(ChainerJob job, OperatorConfig config, int attempt) {
@@ -23,7 +25,8 @@ public record RenderContext(
         config.getClusterDomain());
     DataMounts data = DataMounts.of(spec, effective.image(), config);
     PackageInstall packages = new PackageInstall(effective, config, data.workingDirectory());
-    return new RenderContext(job, effective, config, names, data, packages, attempt);
+    return new RenderContext(job, effective, config, names, data, packages, SecuritySettings.of(spec, config),
+        attempt);
   }
 
   public ChainerJobSpec spec() {

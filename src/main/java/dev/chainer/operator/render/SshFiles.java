@@ -1,16 +1,21 @@
 package dev.chainer.operator.render;
 
+import dev.chainer.operator.api.SecuritySettings;
+import java.util.ArrayList;
+import java.util.List;
+
 /** The SSH client and server configuration every job uses; fixed text, no user input. */
 public final class SshFiles {
   private SshFiles() {}
 
   /**
    * Client side (launcher): the job's key, no host-key prompts (hosts are the job's own pods, keys are
-   * fresh per job), and retries while the headless Service's DNS records settle.
+   * fresh per attempt), retries while the headless Service's DNS records settle, and the workers' port.
    */
-  public static String sshConfig() {
+  public static String sshConfig(SecuritySettings security) {
     return String.join("\n",
         "Host *",
+        "  Port " + security.sshPort(),
         "  IdentityFile " + Paths.SSH_PRIVATE_KEY,
         "  IdentitiesOnly yes",
         "  StrictHostKeyChecking no",
@@ -24,20 +29,27 @@ public final class SshFiles {
 
   /**
    * Server side (workers): key-only login with the job's key, which is also the host key. StrictModes is off
-   * because Secret volumes are symlinks the kubelet owns; the files themselves are mode 0400.
+   * because Secret volumes are symlinks in directories the kubelet owns (and, for a restricted job, group-readable
+   * through fsGroup); the key files themselves are 0400 or 0440 and never writable. A restricted job's sshd runs as
+   * its user: an unprivileged port, its PID file in /tmp (it may not write /run), no PAM, and logins only as that user.
    */
-  public static String sshdConfig() {
-    return String.join("\n",
-        "Port 22",
+  public static String sshdConfig(SecuritySettings security) {
+    List<String> lines = new ArrayList<>(List.of(
+        "Port " + security.sshPort(),
         "HostKey " + Paths.SSH_PRIVATE_KEY,
         "AuthorizedKeysFile " + Paths.SSH + "/authorized_keys",
-        "PermitRootLogin prohibit-password",
+        "PermitRootLogin " + (security.restricted() ? "no" : "prohibit-password"),
         "PasswordAuthentication no",
         "PubkeyAuthentication yes",
         "StrictModes no",
         "UseDNS no",
         "X11Forwarding no",
-        "PrintMotd no",
-        "");
+        "PrintMotd no"));
+    if (security.restricted()) {
+      // "PidFile none" needs OpenSSH 8; /tmp is writable on any image.
+      lines.addAll(List.of("PidFile /tmp/chainer-sshd.pid", "UsePAM no"));
+    }
+    lines.add("");
+    return String.join("\n", lines);
   }
 }

@@ -67,11 +67,17 @@ public final class TrainingPod {
     return steps;
   }
 
-  /** The job's SSH keys (0400: OpenSSH refuses keys others can read) and MPI configuration. */
+  /**
+   * The job's SSH keys and MPI configuration. As root the keys are 0400: OpenSSH refuses a private key that others
+   * can read when it is the reader's own file. A restricted job's user does not own them: the kubelet writes them
+   * owned by root with the pod's fsGroup as their group, so they are 0440 and read through that group, which
+   * OpenSSH accepts (it checks the mode only of key files the user owns).
+   */
   public static List<Volume> mpiVolumes(RenderContext ctx) {
+    int mode = ctx.security().restricted() ? 0440 : 0400;
     return List.of(
         new VolumeBuilder().withName(SSH_VOLUME).withNewSecret().withSecretName(ctx.names().sshSecret(ctx.attempt()))
-            .withDefaultMode(0400).endSecret().build(),
+            .withDefaultMode(mode).endSecret().build(),
         new VolumeBuilder().withName(MPI_VOLUME).withNewConfigMap().withName(ctx.names().mpiConfigMap())
             .endConfigMap().build());
   }

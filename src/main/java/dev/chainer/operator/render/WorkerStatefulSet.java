@@ -25,6 +25,16 @@ public final class WorkerStatefulSet {
     return uid == null ? java.util.Map.of() : java.util.Map.of(JobLabels.JOB_UID, uid);
   }
 
+  /**
+   * sshd in the foreground, logging to stderr. As root it first needs its privilege-separation directory; as a
+   * non-root user it has none to make (it cannot switch users, so it does without one) and runs directly.
+   */
+  private static List<String> sshd(RenderContext ctx) {
+    String sshd = ctx.config().getSshdCommand();
+    return ctx.security().restricted() ? List.of(sshd, "-D", "-e", "-f", Paths.SSHD_CONFIG)
+        : List.of("/bin/sh", "-c", LauncherScripts.RUN_SSHD, "chainer-worker", sshd);
+  }
+
   public static StatefulSet render(RenderContext ctx) {
     PodSettings role = ctx.workerSettings();
     List<Volume> volumes = new ArrayList<>(TrainingPod.volumes(ctx));
@@ -40,11 +50,11 @@ public final class WorkerStatefulSet {
         .withContainers(new ContainerBuilder()
             .withName("worker")
             .withImage(ctx.effective().image())
-            .withCommand(KubeletEscape.escapeAll(
-                List.of("/bin/sh", "-c", LauncherScripts.RUN_SSHD, "chainer-worker", ctx.config().getSshdCommand())))
+            .withCommand(KubeletEscape.escapeAll(sshd(ctx)))
             .withEnv(env)
-            .addNewPort().withName("ssh").withContainerPort(22).withProtocol("TCP").endPort()
-            .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(22)).endTcpSocket()
+            .addNewPort().withName("ssh").withContainerPort(ctx.security().sshPort()).withProtocol("TCP").endPort()
+            .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(ctx.security().sshPort()))
+            .endTcpSocket()
             .withPeriodSeconds(2).withFailureThreshold(3).endReadinessProbe()
             .withResources(TrainingPod.resources(ctx, role, ctx.effective().gpu()
                 ? ctx.effective().processCountPerNode() : 0))
@@ -66,7 +76,7 @@ public final class WorkerStatefulSet {
         .withNewTemplate()
         .withMetadata(TrainingPod.podMetadata(ctx, role, JobLabels.ROLE_WORKER))
         .editMetadata().addToLabels(JobLabels.ATTEMPT, attempt).addToLabels(jobUid(ctx)).endMetadata()
-        .withSpec(pod.build())
+        .withSpec(RestrictedPod.secure(pod.build(), ctx.security()))
         .endTemplate()
         .endSpec()
         .build();

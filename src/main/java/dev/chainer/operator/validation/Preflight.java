@@ -1,6 +1,7 @@
 package dev.chainer.operator.validation;
 
 import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.SecuritySettings;
 import dev.chainer.operator.api.ChainerJobSpec;
 import dev.chainer.operator.api.DataReference;
 import dev.chainer.operator.config.OperatorConfig;
@@ -44,7 +45,32 @@ public final class Preflight {
             + " " + object.getMetadata().getName() + " the operator would create, at " + p.field() + ")"));
       }
     }
+    podSecurity(job, config, objects).ifPresent(p -> out.putIfAbsent(p.toString(), p));
     return List.copyOf(out.values());
+  }
+
+  /**
+   * A restricted job's pods must pass the Pod Security Standard restricted, or a namespace that enforces it
+   * refuses them (the workers' only after their StatefulSet exists). The rules above keep users from getting
+   * there; this says so if anything still would.
+   */
+  private static java.util.Optional<Problem> podSecurity(ChainerJob job, OperatorConfig config,
+      List<HasMetadata> objects) {
+    if (!SecuritySettings.of(job.getSpec(), config).restricted()) {
+      return java.util.Optional.empty();
+    }
+    List<String> violations = objects.stream().map(Preflight::podSpec).filter(java.util.Objects::nonNull)
+        .flatMap(p -> PodSecurityStandard.violations(p, PodSecurityStandard.Level.RESTRICTED).stream()).distinct()
+        .toList();
+    return violations.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Problem.error(
+        "spec.kubernetes.securityProfile", "its pods would not pass the Pod Security Standard restricted: "
+        + String.join(", ", violations)));
+  }
+
+  private static io.fabric8.kubernetes.api.model.PodSpec podSpec(HasMetadata object) {
+    return object instanceof Pod pod ? pod.getSpec()
+        : object instanceof io.fabric8.kubernetes.api.model.apps.StatefulSet set ? set.getSpec().getTemplate()
+            .getSpec() : null;
   }
 
   /** A job read from a file has no uid yet; the API server will give it one, which owner references carry. */

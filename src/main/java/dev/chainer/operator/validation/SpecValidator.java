@@ -66,6 +66,7 @@ public final class SpecValidator {
       DataReferenceRules.checkReference(spec.getResumeFrom(), "spec.resumeFrom", out);
     }
     KubernetesRules.check(spec, out);
+    SecurityRules.check(spec, config, out);
   }
 
   public static boolean hasErrors(List<Problem> problems) {

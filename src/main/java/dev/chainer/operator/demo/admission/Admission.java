@@ -3,6 +3,7 @@ package dev.chainer.operator.demo.admission;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chainer.operator.validation.ObjectRules;
+import dev.chainer.operator.validation.PodSecurityStandard;
 import dev.chainer.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
@@ -44,7 +45,10 @@ public final class Admission {
       "events.k8s.io/v1/Event", io.fabric8.kubernetes.api.model.events.v1.Event.class,
       "coordination.k8s.io/v1/Lease", Lease.class);
 
+  /** The namespace label by which PodSecurity admission enforces a level of the Pod Security Standards. */
+  public static final String ENFORCE = "pod-security.kubernetes.io/enforce";
   private final Function<String, Optional<CustomResourceDefinition>> crds;
+  private final Function<String, Map<String, String>> namespaceLabels;
   private final boolean cel;
 
   /**
@@ -52,8 +56,10 @@ public final class Admission {
    * @param cel false for an API server before 1.25: it drops a CRD's x-kubernetes-validations when it stores it,
    *     so its custom resources are checked against the structural schema only
    */
-  public Admission(Function<String, Optional<CustomResourceDefinition>> crds, boolean cel) {
+  public Admission(Function<String, Optional<CustomResourceDefinition>> crds,
+      Function<String, Map<String, String>> namespaceLabels, boolean cel) {
     this.crds = crds;
+    this.namespaceLabels = namespaceLabels;
     this.cel = cel;
   }
 
@@ -77,6 +83,9 @@ public final class Admission {
     Class<? extends HasMetadata> builtIn = BUILT_IN.get(apiVersion + "/" + kind);
     if (builtIn != null) {
       checkBuiltIn(object, builtIn, kind, group);
+      if (builtIn == Pod.class && old == null) {
+        checkPodSecurity(Serialization.jsonMapper().convertValue(object, Pod.class));
+      }
       return object;
     }
     if (group.isEmpty()) {
@@ -94,6 +103,24 @@ public final class Admission {
         .toList();
     if (!causes.isEmpty()) {
       throw new Refusal(kind, group, typed.getMetadata() == null ? "" : typed.getMetadata().getName(), causes);
+    }
+  }
+
+  /**
+   * PodSecurity admission: a pod created in a namespace labelled with an enforced level must pass it. Like the
+   * real plugin, it checks pods only (a StatefulSet is stored; its pods are then refused) and only on create.
+   */
+  private void checkPodSecurity(Pod pod) throws Refusal {
+    String namespace = pod.getMetadata() == null ? null : pod.getMetadata().getNamespace();
+    String level = namespace == null ? null : namespaceLabels.apply(namespace).get(ENFORCE);
+    if (level == null || level.equals("privileged")) {
+      return;
+    }
+    List<String> violations = PodSecurityStandard.violations(pod.getSpec(), level.equals("restricted")
+        ? PodSecurityStandard.Level.RESTRICTED : PodSecurityStandard.Level.BASELINE);
+    if (!violations.isEmpty()) {
+      throw Refusal.forbidden("pods", pod.getMetadata().getName(), "violates PodSecurity \"" + level + ":latest\": "
+          + String.join(", ", violations));
     }
   }
 

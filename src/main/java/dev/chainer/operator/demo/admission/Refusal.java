@@ -19,11 +19,20 @@ public final class Refusal extends KubernetesCrudDispatcherException {
   private final List<StatusCause> causes;
 
   public Refusal(String kind, String group, String name, List<StatusCause> causes) {
-    super(message(kind, group, name, causes), 422);
+    this(message(kind, group, name, causes), 422, kind, group, name, causes);
+  }
+
+  private Refusal(String message, int code, String kind, String group, String name, List<StatusCause> causes) {
+    super(message, code);
     this.kind = kind;
     this.group = group;
     this.name = name;
     this.causes = causes;
+  }
+
+  /** 403: a policy (not the object's validity) forbids the write, e.g. PodSecurity admission. */
+  public static Refusal forbidden(String resource, String name, String why) {
+    return new Refusal(resource + " \"" + name + "\" is forbidden: " + why, 403, null, null, name, List.of());
   }
 
   /** One field's problem, as a Status cause (reason FieldValueInvalid, Kubernetes' usual one). */
@@ -40,7 +49,8 @@ public final class Refusal extends KubernetesCrudDispatcherException {
 
   @Override
   public Status toStatus() {
-    return new StatusBuilder().withStatus("Failure").withReason("Invalid").withCode(getCode())
+    return new StatusBuilder().withStatus("Failure").withReason(getCode() == 403 ? "Forbidden" : "Invalid")
+        .withCode(getCode())
         .withMessage(getMessage())
         .withNewDetails().withKind(kind).withGroup(group).withName(name).withCauses(causes).endDetails()
         .build();

@@ -31,7 +31,7 @@ class ValidatorAgreesWithServerTest {
   private static final SshKeyPair KEYS = SshKeyPair.generate("property-test");
   private static final Admission SERVER = new Admission(
       kindAndGroup -> kindAndGroup.equals("ChainerJob.chainer.dev") ? Optional.of(ChainerJobCrd.definition())
-          : Optional.empty(), true);
+          : Optional.empty(), namespace -> java.util.Map.of(), true);
 
   /** Spec fragments, each a line or block that can be appended to a base job's spec. */
   private static final String[] VALID = {
