@@ -40,6 +40,7 @@ with open(os.path.join(os.environ["PROBE_OUT"], "rank-%d.json" % rank), "w") as 
         "allreduce": total,
         "host": socket.gethostname(),
         "cwd": os.getcwd(),
+        "uid": os.getuid(),
         "argv": sys.argv[1:],
         "env": {k: v for k, v in os.environ.items() if k.startswith(("AZUREML_", "PROBE_"))},
     }, out)

@@ -64,6 +64,8 @@ class HelmChartTest {
     assertTrue(c.getSecurityContext().getReadOnlyRootFilesystem());
     assertFalse(c.getSecurityContext().getAllowPrivilegeEscalation());
     assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop());
+    assertEquals(List.of(), dev.chainer.operator.validation.PodSecurityStandard.violations(pod,
+        dev.chainer.operator.validation.PodSecurityStandard.Level.RESTRICTED), "the operator's own pod is restricted");
     assertTrue(c.getResources().getLimits().containsKey("memory"));
     assertEquals("chainer-chainer-operator", pod.getServiceAccountName());
     assertTrue(Chart.one(objects, ServiceAccount.class).isPresent());

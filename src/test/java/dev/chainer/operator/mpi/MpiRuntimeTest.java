@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -43,7 +44,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class MpiRuntimeTest {
   private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  private static final List<String> PROGRAMS = List.of(TestNetwork.IP, "/usr/sbin/sshd", "/usr/bin/ssh",
+  private static final String SETPRIV = "/usr/bin/setpriv";
+  private static final List<String> PROGRAMS = List.of(TestNetwork.IP, "/usr/sbin/sshd", "/usr/bin/ssh", SETPRIV,
       "/usr/bin/mpirun.openmpi", "/usr/bin/mpirun.mpich", "/usr/bin/python3", "/usr/bin/unshare");
   private static final AtomicInteger RUNS = new AtomicInteger();
   private static final String MSG = "it's \"quoted\" $(touch /tmp/pwned) ; rm -rf * `id` $HOME";
@@ -91,6 +93,9 @@ class MpiRuntimeTest {
     Files.createDirectories(dir.resolve("out"));
     Files.createDirectories(dir.resolve("data"));
     Files.copy(Path.of("src/test/resources/mpi/probe.py"), dir.resolve("src/probe.py"));
+    // A restricted job's user (not root) reads the code and data and writes the ranks' reports.
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(dir.resolve("out"), PosixFilePermissions.fromString("rwxrwxrwx"));
     List<String> arguments = new ArrayList<>(List.of("a b", "*.py", "$HOME", "`id`"));
     arguments.addAll(extraArguments);
     ChainerJob job = TestJobs.job("sourceDirectory: " + dir.resolve("src") + "\nentryScript: probe.py\n"
@@ -146,19 +151,35 @@ class MpiRuntimeTest {
       PodSpec workerPod = objects.workers().get().getSpec().getTemplate().getSpec();
       for (int i = 0; i < workers; i++) {
         prepareHost(net, workerNs.get(i), names.workerPod(i), hosts.toString(), workerPod, objects);
-        net.start(workerNs.get(i), names.workerPod(i), environment(workerPod.getContainers().get(0)),
-            Rendered.argv(workerPod.getContainers().get(0)), dir.resolve("worker-" + i + ".log"));
+        net.start(workerNs.get(i), names.workerPod(i), environment(workerPod, workerPod.getContainers().get(0)),
+            asPodUser(workerPod, Rendered.argv(workerPod.getContainers().get(0))), dir.resolve("worker-" + i + ".log"));
       }
       PodSpec launcherPod = objects.launcher().getSpec();
       prepareHost(net, launcherNs, names.launcherHostname(), hosts.toString(), launcherPod, objects);
       Path log = dir.resolve("launcher.log");
       Process launcher = net.start(launcherNs, names.launcherHostname(),
-          environment(launcherPod.getContainers().get(0)), Rendered.argv(launcherPod.getContainers().get(0)), log);
+          environment(launcherPod, launcherPod.getContainers().get(0)),
+          asPodUser(launcherPod, Rendered.argv(launcherPod.getContainers().get(0))), log);
       if (!launcher.waitFor(180, TimeUnit.SECONDS)) {
         fail("the launcher did not finish in 180 s:\n" + Files.readString(log) + workerLogs(workers));
       }
       return new Run(launcher.exitValue(), Files.readString(log) + workerLogs(workers), ranks());
     }
+  }
+
+  /**
+   * The container's argv as the kubelet starts it: under the pod's runAsUser, runAsGroup and fsGroup (as a
+   * supplementary group), with no_new_privs (allowPrivilegeEscalation: false); as root when the pod sets none.
+   */
+  private static List<String> asPodUser(PodSpec pod, List<String> argv) {
+    var context = pod.getSecurityContext();
+    if (context == null || context.getRunAsUser() == null) {
+      return argv;
+    }
+    List<String> wrapped = new ArrayList<>(List.of(SETPRIV, "--reuid=" + context.getRunAsUser(),
+        "--regid=" + context.getRunAsGroup(), "--groups=" + context.getFsGroup(), "--no-new-privs"));
+    wrapped.addAll(argv);
+    return wrapped;
   }
 
   private String workerLogs(int workers) throws Exception {
@@ -169,11 +190,25 @@ class MpiRuntimeTest {
     return out.toString();
   }
 
-  /** The pod's host name and name resolution, and its mounted Secret and ConfigMap at their mount paths. */
-  private static void prepareHost(TestNetwork net, String ns, String hostname, String hosts, PodSpec pod,
+  /**
+   * The pod's host name and name resolution, its user in passwd and group (an image for restricted jobs has one),
+   * and its mounted Secret and ConfigMap at their mount paths with the modes the volumes render: a Secret's files
+   * owned by root with the pod's fsGroup as their group, as the kubelet writes them.
+   */
+  private void prepareHost(TestNetwork net, String ns, String hostname, String hosts, PodSpec pod,
       DesiredObjects objects) throws Exception {
     net.writeEtc(ns, "hosts", hosts, "rw-r--r--");
     net.writeEtc(ns, "hostname", hostname + "\n", "rw-r--r--");
+    var context = pod.getSecurityContext();
+    Long fsGroup = context == null ? null : context.getFsGroup();
+    if (context != null && context.getRunAsUser() != null) {
+      Path home = Files.createDirectories(dir.resolve("home"));
+      Files.setAttribute(home, "unix:uid", context.getRunAsUser().intValue());
+      net.writeEtc(ns, "passwd", Files.readString(Path.of("/etc/passwd")) + "chainer:x:" + context.getRunAsUser()
+          + ":" + context.getRunAsGroup() + "::" + home + ":/bin/sh\n", "rw-r--r--");
+      net.writeEtc(ns, "group", Files.readString(Path.of("/etc/group")) + "chainer:x:" + context.getRunAsGroup()
+          + ":\n", "rw-r--r--");
+    }
     Container c = pod.getContainers().get(0);
     for (VolumeMount mount : c.getVolumeMounts()) {
       Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
@@ -182,7 +217,7 @@ class MpiRuntimeTest {
       String mode;
       if (volume.getSecret() != null) {
         files = objects.sshSecret().orElseThrow().getStringData();
-        mode = Integer.toOctalString(volume.getSecret().getDefaultMode()).equals("400") ? "r--------" : "rw-------";
+        mode = PosixFilePermissions.toString(permissions(volume.getSecret().getDefaultMode()));
       } else if (volume.getConfigMap() != null) {
         files = objects.mpiConfigMap().orElseThrow().getData();
         mode = "rw-r--r--";
@@ -191,16 +226,30 @@ class MpiRuntimeTest {
       }
       assertTrue(mount.getMountPath().startsWith("/etc/"), mount.getMountPath());
       for (var file : files.entrySet()) {
-        net.writeEtc(ns, mount.getMountPath().substring(5) + "/" + file.getKey(), file.getValue(), mode);
+        String relative = mount.getMountPath().substring(5) + "/" + file.getKey();
+        net.writeEtc(ns, relative, file.getValue(), mode);
+        if (volume.getSecret() != null && fsGroup != null) {
+          Files.setAttribute(TestNetwork.ETC_NETNS.resolve(ns).resolve(relative), "unix:gid", fsGroup.intValue());
+        }
       }
     }
   }
 
+  private static java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions(int mode) {
+    String bits = "rwxrwxrwx";
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < 9; i++) {
+      out.append((mode & (1 << (8 - i))) != 0 ? bits.charAt(i) : '-');
+    }
+    return PosixFilePermissions.fromString(out.toString());
+  }
+
   /** The container's environment as the process gets it: the rendered env after the kubelet, on the image's. */
-  private static Map<String, String> environment(Container c) {
+  private Map<String, String> environment(PodSpec pod, Container c) {
     Map<String, String> env = new HashMap<>(Rendered.env(c));
     env.put("PATH", PATH);
-    env.put("HOME", "/root");
+    boolean root = pod.getSecurityContext() == null || pod.getSecurityContext().getRunAsUser() == null;
+    env.put("HOME", root ? "/root" : dir.resolve("home").toString());
     return env;
   }
 
@@ -225,11 +274,34 @@ class MpiRuntimeTest {
   @ParameterizedTest
   @EnumSource(value = MpiImplementation.class, names = {"OpenMPI", "MPICH"})
   void mpiJobRunsEveryRankWithVerbatimArgumentsAndEnvironment(MpiImplementation impl) throws Exception {
+    Run run = runTwoByTwo(impl, "");
+    assertEquals(0, run.ranks().get(0).get("uid"), "a root job runs as the image's user");
+  }
+
+  /** 2 workers x 2 processes of the implementation: it ends 0, with every rank as {@link #assertRanks} wants. */
+  private Run runTwoByTwo(MpiImplementation impl, String extraSpec) throws Exception {
     ChainerJob job = job("nodeCount: 2\ndistributedTraining:\n  mpi:\n    processCountPerNode: 2\n"
-        + "    implementation: " + impl + "\n", List.of());
+        + "    implementation: " + impl + "\n" + extraSpec, List.of());
     Run run = runMpi(job);
     assertEquals(0, run.exitCode(), run.log());
     assertRanks(run, 4, expectedArgv(List.of()), dir.resolve("data"));
+    return run;
+  }
+
+  /**
+   * A restricted job: sshd on every worker and the launcher run as the unprivileged user the pods render (uid 1000),
+   * sshd on its unprivileged port, the keys read through fsGroup with the rendered mode; every rank runs as that
+   * user and gets its arguments and environment verbatim.
+   */
+  @ParameterizedTest
+  @EnumSource(value = MpiImplementation.class, names = {"OpenMPI", "MPICH"})
+  void restrictedJobRunsEveryRankAsAnUnprivilegedUser(MpiImplementation impl) throws Exception {
+    Run run = runTwoByTwo(impl, "kubernetes:\n  securityProfile: restricted\n");
+    for (Map<String, Object> rank : run.ranks()) {
+      assertEquals(1000, rank.get("uid"), "rank " + rank.get("rank") + " runs as the pod's user");
+    }
+    // sshd, started as uid 1000, could only listen on the unprivileged port its rendered configuration names.
+    assertTrue(run.log().contains("Server listening on 0.0.0.0 port 2222"), run.log());
   }
 
   @Test
@@ -248,7 +320,7 @@ class MpiRuntimeTest {
       ProcessBuilder pb = new ProcessBuilder(Rendered.argv(launcher)).directory(Path.of(launcher.getWorkingDir())
           .toFile()).redirectErrorStream(true);
       pb.environment().clear();
-      pb.environment().putAll(environment(launcher));
+      pb.environment().putAll(environment(new PodSpec(), launcher));
       Process p = pb.start();
       String log = new String(p.getInputStream().readAllBytes());
       assertTrue(p.waitFor(60, TimeUnit.SECONDS));
