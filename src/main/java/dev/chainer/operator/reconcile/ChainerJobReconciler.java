@@ -12,6 +12,7 @@ import dev.chainer.operator.render.JobRenderer;
 import dev.chainer.operator.render.RunSpec;
 import dev.chainer.operator.render.SshKeyPair;
 import dev.chainer.operator.status.JobObjects;
+import dev.chainer.operator.status.JobTransitions;
 import dev.chainer.operator.status.ObjectRef;
 import dev.chainer.operator.status.Observed;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
@@ -154,6 +155,8 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
       requeue = Optional.of(requeue.filter(d -> d.compareTo(progress.interval()) < 0).orElse(progress.interval()));
     }
     apply(job, running, effective, plan, observed, context, now);
+    metrics.jobs().record(job.getMetadata().getNamespace(), job.getMetadata().getName(),
+        JobTransitions.between(job.getStatus(), plan.status(), now), plan.status().getPhase());
     return requeue;
   }
 

@@ -17,10 +17,20 @@ public final class OperatorMetrics implements Metrics {
   private final AtomicLong retries = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong running = new AtomicLong();
+  private final JobMetrics jobs = new JobMetrics();
+
+  /** The jobs' own metrics (counts, durations, phases), which the reconciler records. */
+  public JobMetrics jobs() {
+    return jobs;
+  }
 
   @Override
   public void receivedEvent(Event event, Map<String, Object> metadata) {
     events.incrementAndGet();
+    if (event instanceof io.javaoperatorsdk.operator.processing.event.source.controller.ResourceEvent r
+        && r.getAction() == io.javaoperatorsdk.operator.processing.event.source.controller.ResourceAction.DELETED) {
+      jobs.forget(r.getRelatedCustomResourceID().getNamespace().orElse(""), r.getRelatedCustomResourceID().getName());
+    }
   }
 
   @Override
@@ -69,6 +79,7 @@ public final class OperatorMetrics implements Metrics {
     out.append("# HELP chainer_operator_reconciliations_running Reconciliations in progress.\n")
         .append("# TYPE chainer_operator_reconciliations_running gauge\n")
         .append("chainer_operator_reconciliations_running ").append(running.get()).append('\n');
+    out.append(jobs.prometheus());
     return out.toString();
   }
 
