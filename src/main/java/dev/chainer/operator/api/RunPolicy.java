@@ -30,6 +30,12 @@ public class RunPolicy {
   @JsonPropertyDescription("true: cancel the job, keeping its record (CancelRequested, then Canceled).")
   private Boolean cancel;
 
+  @JsonPropertyDescription("Gang scheduling of the workers (when the operator is configured with a gang "
+      + "scheduler): minAvailable, queue, priorityClass, scheduleTimeoutSeconds.")
+  private SchedulingPolicy schedulingPolicy;
+
+  public SchedulingPolicy getSchedulingPolicy() { return schedulingPolicy; }
+  public void setSchedulingPolicy(SchedulingPolicy v) { this.schedulingPolicy = v; }
   public Integer getBackoffLimit() { return backoffLimit; }
   public void setBackoffLimit(Integer v) { this.backoffLimit = v; }
   public CleanPodPolicy getCleanPodPolicy() { return cleanPodPolicy; }

@@ -50,6 +50,10 @@ public class OperatorConfig {
   private long restrictedGroup = 1000;
   /** The port sshd listens on as a non-root user (restricted jobs): above 1023, which needs no capability. */
   private int unprivilegedSshPort = 2222;
+  /** The gang scheduler whose PodGroups each attempt's workers form (none: the default scheduler). */
+  private GangScheduler gangScheduler = GangScheduler.NONE;
+  /** The schedulerName of gang-scheduled workers; empty: the scheduler's usual name (volcano, ...). */
+  private String gangSchedulerName = "";
 
   public static OperatorConfig defaults() {
     return new OperatorConfig();
@@ -86,6 +90,15 @@ public class OperatorConfig {
     return m;
   }
 
+  public GangScheduler getGangScheduler() { return gangScheduler; }
+  public void setGangScheduler(GangScheduler v) { this.gangScheduler = v; }
+  public String getGangSchedulerName() { return gangSchedulerName; }
+  public void setGangSchedulerName(String v) { this.gangSchedulerName = v; }
+  /** The schedulerName gang-scheduled workers ask for. */
+  public String gangSchedulerNameOrDefault() {
+    return gangSchedulerName == null || gangSchedulerName.isEmpty() ? gangScheduler.defaultSchedulerName()
+        : gangSchedulerName;
+  }
   public SecurityProfile getDefaultSecurityProfile() { return defaultSecurityProfile; }
   public void setDefaultSecurityProfile(SecurityProfile v) { this.defaultSecurityProfile = v; }
   public long getRestrictedUser() { return restrictedUser; }

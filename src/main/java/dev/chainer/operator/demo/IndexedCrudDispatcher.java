@@ -96,21 +96,23 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     throw (E) e;
   }
 
-  /** A stored CRD by {@code <kind>.<group>}; parsed once per stored version. */
+  /** A stored CRD by {@code <kind>.<group>}. */
   private Optional<CustomResourceDefinition> crd(String kindAndGroup) {
+    return crds().stream().filter(crd -> kindAndGroup.equals(crd.getSpec().getNames().getKind() + "."
+        + crd.getSpec().getGroup())).findFirst();
+  }
+
+  /** Every stored CRD; each parsed once per stored version. */
+  List<CustomResourceDefinition> crds() {
+    List<CustomResourceDefinition> out = new java.util.ArrayList<>();
     for (AttributeSet key : index.getOrDefault(CRDS, Set.of())) {
       String json = map.get(key);
-      if (json == null) {
-        continue;
-      }
-      CustomResourceDefinition crd = parsedCrds.compute(key.toString(), (k, cached) ->
-          cached != null && cached.getKey().equals(json) ? cached
-              : Map.entry(json, Serialization.unmarshal(json, CustomResourceDefinition.class))).getValue();
-      if (kindAndGroup.equals(crd.getSpec().getNames().getKind() + "." + crd.getSpec().getGroup())) {
-        return Optional.of(crd);
+      if (json != null) {
+        out.add(parsedCrds.compute(key.toString(), (k, cached) -> cached != null && cached.getKey().equals(json)
+            ? cached : Map.entry(json, Serialization.unmarshal(json, CustomResourceDefinition.class))).getValue());
       }
     }
-    return Optional.empty();
+    return out;
   }
 
   /** A stored Namespace's labels; none when it is not stored (the in-process server does not require them). */

@@ -21,10 +21,12 @@ final class LocalDispatcher extends Dispatcher {
   private final PodLogs logs;
   private final IndexedCrudDispatcher store;
   private final Deletion deletion;
+  private final Discovery discovery;
 
   LocalDispatcher(Map<ServerRequest, Queue<ServerResponse>> expectations, PodLogs logs, boolean cel) {
     this.store = new IndexedCrudDispatcher(cel);
     this.deletion = new Deletion(store);
+    this.discovery = new Discovery(store::crds);
     this.expectations = expectations;
     this.expected = new MockDispatcher(expectations);
     this.logs = logs;
@@ -40,6 +42,6 @@ final class LocalDispatcher extends Dispatcher {
     if ("DELETE".equals(request.getMethod())) {
       return deletion.delete(request);
     }
-    return logs.serve(request).orElseGet(() -> store.dispatch(request));
+    return logs.serve(request).or(() -> discovery.serve(request)).orElseGet(() -> store.dispatch(request));
   }
 }

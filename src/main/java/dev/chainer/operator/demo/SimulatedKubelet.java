@@ -170,6 +170,9 @@ public final class SimulatedKubelet implements AutoCloseable {
         return;
       }
       lastStep.put(key, Instant.now());
+      if (pod.getSpec().getNodeName() == null && !gangComplete(pod)) {
+        return; // a gang scheduler binds a PodGroup's pods only once enough of them exist to place together
+      }
       if (pod.getSpec().getNodeName() == null) { // the scheduler binds it; its init steps then run on the node
         pod = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
             .edit(p -> new PodBuilder(p).editSpec().withNodeName(NODE).endSpec().build());
@@ -225,6 +228,53 @@ public final class SimulatedKubelet implements AutoCloseable {
   private static boolean hasFinalizer(Pod pod) {
     return pod.getMetadata().getFinalizers() != null && pod.getMetadata().getFinalizers().contains(
         Deletion.KUBELET_FINALIZER);
+  }
+
+  /** The PodGroup a pod belongs to (Volcano's annotation or scheduler-plugins' label), as apiVersion and name. */
+  private static java.util.Optional<String[]> gangOf(Pod pod) {
+    var annotations = pod.getMetadata().getAnnotations();
+    var labels = pod.getMetadata().getLabels();
+    if (annotations != null && annotations.get("scheduling.k8s.io/group-name") != null) {
+      return java.util.Optional.of(new String[] {"scheduling.volcano.sh/v1beta1",
+          annotations.get("scheduling.k8s.io/group-name")});
+    }
+    if (labels != null && labels.get("scheduling.x-k8s.io/pod-group") != null) {
+      return java.util.Optional.of(new String[] {"scheduling.x-k8s.io/v1alpha1",
+          labels.get("scheduling.x-k8s.io/pod-group")});
+    }
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Whether a pod's gang can be placed: not in one, or its PodGroup's minMember pods exist. Says so on the
+   * PodGroup's status (phase Pending with a message, then Running), as gang schedulers do.
+   */
+  private boolean gangComplete(Pod pod) {
+    java.util.Optional<String[]> gang = gangOf(pod);
+    if (gang.isEmpty()) {
+      return true;
+    }
+    String namespace = pod.getMetadata().getNamespace();
+    var groups = client.genericKubernetesResources(gang.get()[0], "PodGroup").inNamespace(namespace);
+    var group = groups.withName(gang.get()[1]).get();
+    if (group == null) {
+      return false;
+    }
+    Object spec = group.getAdditionalProperties().get("spec");
+    int minMember = spec instanceof Map<?, ?> m && m.get("minMember") instanceof Number n ? n.intValue() : 1;
+    long members = podInformer.getStore().list().stream().filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> gangOf(p).map(g -> g[1].equals(gang.get()[1])).orElse(false)).count();
+    boolean complete = members >= minMember;
+    String phase = complete ? "Running" : "Pending";
+    Object current = group.getAdditionalProperties().get("status");
+    if (!(current instanceof Map<?, ?> c) || !phase.equals(c.get("phase"))) {
+      group.setAdditionalProperty("status", Map.of("phase", phase, "conditions", List.of(Map.of("type",
+          complete ? "Scheduled" : "Unschedulable", "status", "True", "message", members + "/" + minMember
+          + " members of the gang exist"))));
+      groups.resource(group).updateStatus();
+    }
+    return complete;
   }
 
   /** The node evicts the pod (memory pressure): it fails with reason Evicted and stays listed. */

@@ -4,6 +4,7 @@ import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.ChainerJobSpec;
 import dev.chainer.operator.api.EffectiveSpec;
 import dev.chainer.operator.api.ImageRegistryDetails;
+import dev.chainer.operator.config.GangScheduler;
 import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.render.DesiredObjects;
 import dev.chainer.operator.render.JobLabels;
@@ -21,6 +22,8 @@ import dev.chainer.operator.validation.Problem;
 import dev.chainer.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -88,14 +91,37 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
   public List<EventSource<?, ChainerJob>> prepareEventSources(EventSourceContext<ChainerJob> context) {
     // Owner references tell the job's objects from others holding its names (see JobObjects).
     String[] existence = {"metadata.labels", "metadata.uid", "metadata.ownerReferences"};
-    return List.of(
+    List<EventSource<?, ChainerJob>> sources = new java.util.ArrayList<>(List.of(
         informer(Pod.class, context, "metadata.labels", "metadata.uid", "metadata.ownerReferences",
             "metadata.annotations", "metadata.deletionTimestamp", "status"),
         informer(StatefulSet.class, context, "metadata.labels", "metadata.uid", "metadata.ownerReferences",
             "metadata.annotations", "metadata.deletionTimestamp", "metadata.generation", "spec.replicas"),
         informer(Service.class, context, existence),
         informer(ConfigMap.class, context, existence),
-        informer(Secret.class, context, existence));
+        informer(Secret.class, context, existence)));
+    // Kinds of optional integrations are watched only when configured: their CRDs may not be installed.
+    GangScheduler gang = config.getGangScheduler();
+    if (gang != GangScheduler.NONE) {
+      sources.add(genericInformer("podgroups", new GroupVersionKind(gang.apiVersion(), "PodGroup"), context));
+    }
+    return sources;
+  }
+
+  /** An informer on the operator's own objects of a kind it has no Java model of (PodGroups). */
+  private static EventSource<?, ChainerJob> genericInformer(String name, GroupVersionKind kind,
+      EventSourceContext<ChainerJob> context) {
+    var configuration = InformerEventSourceConfiguration.from(kind, ChainerJob.class)
+        .withName(name)
+        .withLabelSelector(OWNED_SELECTOR)
+        .withSecondaryToPrimaryMapper(ChainerJobReconciler::jobOf)
+        .build();
+    return new InformerEventSource<>(configuration, context);
+  }
+
+  /** Every kind maps back to its job by the job-name label (worker pods are owned by their StatefulSet). */
+  private static Set<ResourceID> jobOf(HasMetadata r) {
+    String job = r.getMetadata().getLabels() == null ? null : r.getMetadata().getLabels().get(JobLabels.JOB_NAME);
+    return job == null ? Set.of() : Set.of(new ResourceID(job, r.getMetadata().getNamespace()));
   }
 
   /**
@@ -105,15 +131,11 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
    */
   private static <R extends HasMetadata> EventSource<?, ChainerJob> informer(Class<R> type,
       EventSourceContext<ChainerJob> context, String... kept) {
-    // Worker pods are owned by their StatefulSet, not the job: map every kind back by the job-name label.
     var configuration = InformerEventSourceConfiguration.from(type, ChainerJob.class)
         .withLabelSelector(OWNED_SELECTOR)
         .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type,
             context.getClient().getKubernetesSerialization(), kept))
-        .withSecondaryToPrimaryMapper(r -> r.getMetadata().getLabels() == null
-            || r.getMetadata().getLabels().get(JobLabels.JOB_NAME) == null ? Set.of()
-            : Set.of(new ResourceID(r.getMetadata().getLabels().get(JobLabels.JOB_NAME),
-                r.getMetadata().getNamespace())))
+        .withSecondaryToPrimaryMapper(ChainerJobReconciler::jobOf)
         .build();
     return new InformerEventSource<>(configuration, context);
   }
@@ -192,7 +214,13 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
         context.getSecondaryResourcesAsStream(Service.class).toList(),
         context.getSecondaryResourcesAsStream(ConfigMap.class).toList(),
         context.getSecondaryResourcesAsStream(Secret.class).toList(),
+        kind(context, "PodGroup"),
         List.of());
+  }
+
+  private static List<GenericKubernetesResource> kind(Context<ChainerJob> context, String kind) {
+    return context.getSecondaryResourcesAsStream(GenericKubernetesResource.class)
+        .filter(r -> kind.equals(r.getKind())).toList();
   }
 
   /** Carries out a plan: objects are rendered from the running spec, the status is written onto the job. */
@@ -244,6 +272,8 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
       }
     }
     if (plan.createWorkers()) {
+      // The gang first: a gang scheduler binds no worker of a PodGroup it does not know yet.
+      desired.podGroup().ifPresent(g -> create(g, GenericKubernetesResource.class, context));
       desired.workers().ifPresent(s -> create(s, StatefulSet.class, context));
     }
     if (plan.createLauncher()) {
@@ -278,6 +308,9 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
       }
       throw new NotOwned(ObjectRef.of(existing));
     }
+    if (type == GenericKubernetesResource.class) {
+      return; // several informers serve that type; theirs sees it within moments
+    }
     EventSource<R, ChainerJob> source = context.eventSourceRetriever().getEventSourceFor(type);
     if (source instanceof InformerEventSource<R, ChainerJob> informer) {
       informer.handleRecentResourceCreate(ResourceID.fromResource(created), created);
@@ -311,7 +344,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     DeleteOptions options = new DeleteOptionsBuilder().withPropagationPolicy("Background")
         .withNewPreconditions().withUid(object.uid()).endPreconditions().build();
     try {
-      client.raw(ApiPaths.of(object.kind(), namespace, object.name()), "DELETE", options);
+      client.raw(ApiPaths.of(object, namespace), "DELETE", options);
     } catch (KubernetesClientException e) {
       // Gone already, or replaced by another object of that name (the uid precondition failed): nothing to do.
       if (e.getCode() != 404 && e.getCode() != 409) {

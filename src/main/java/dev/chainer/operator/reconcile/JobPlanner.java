@@ -18,6 +18,7 @@ import dev.chainer.operator.status.JobObjects;
 import dev.chainer.operator.status.ObjectRef;
 import dev.chainer.operator.status.Observed;
 import dev.chainer.operator.status.PodFacts;
+import dev.chainer.operator.status.PodGroupStatus;
 import dev.chainer.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -447,10 +448,20 @@ public final class JobPlanner {
       return JobPhase.Queued;
     }
     List<Pod> workers = objects.workerPods(attempt());
-    if (workers.size() < spec.nodeCount()) {
-      return JobPhase.Queued;
+    JobPhase phase = workers.size() < spec.nodeCount() ? JobPhase.Queued : pendingPhase(workers, JobPhase.Starting);
+    if (phase == JobPhase.Queued) {
+      objects.podGroup(attempt()).ifPresent(this::waitingForGang);
     }
-    return pendingPhase(workers, JobPhase.Starting);
+    return phase;
+  }
+
+  /** Workers not yet placed under a gang scheduler: the PodGroup's phase (and its scheduler's word) say why. */
+  private void waitingForGang(io.fabric8.kubernetes.api.model.GenericKubernetesResource group) {
+    PodGroupStatus status = PodGroupStatus.of(group);
+    next.setReason("WaitingForGang");
+    next.setMessage("PodGroup " + group.getMetadata().getName() + " is " + status.phase() + ": its "
+        + status.minMember() + " workers are placed together or not at all" + status.detail().map(d -> " (" + d + ")")
+        .orElse(""));
   }
 
   /** Queued while any pod waits for a node, Preparing while any runs its init steps, else {@code otherwise}. */

@@ -1,6 +1,7 @@
 package dev.chainer.operator.render;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -20,6 +21,7 @@ public record DesiredObjects(
     Optional<Secret> sshSecret,
     Optional<Secret> registrySecret,
     Optional<StatefulSet> workers,
+    Optional<GenericKubernetesResource> podGroup,
     Pod launcher) {
 
   /** Every object, in the order they are best created (launcher last). */
@@ -29,6 +31,7 @@ public record DesiredObjects(
     mpiConfigMap.ifPresent(all::add);
     sshSecret.ifPresent(all::add);
     registrySecret.ifPresent(all::add);
+    podGroup.ifPresent(all::add);
     workers.ifPresent(all::add);
     all.add(launcher);
     return all;

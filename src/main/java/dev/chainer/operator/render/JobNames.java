@@ -20,6 +20,11 @@ public record JobNames(String job, String namespace, String clusterDomain) {
     return attempt == 0 ? job + "-ssh" : job + "-ssh-" + attempt;
   }
 
+  /** The gang of one attempt's workers: {@code <job>-gang}, then {@code <job>-gang-<n>}. */
+  public String podGroup(int attempt) {
+    return attempt == 0 ? job + "-gang" : job + "-gang-" + attempt;
+  }
+
   public String registrySecret() {
     return job + "-registry";
   }
@@ -40,7 +45,7 @@ public record JobNames(String job, String namespace, String clusterDomain) {
       return true;
     }
     String rest = name.startsWith(job + "-") ? name.substring(job.length() + 1) : "";
-    return rest.matches("(launcher|ssh)(-[0-9]+)?|worker-[0-9]+");
+    return rest.matches("(launcher|ssh|gang)(-[0-9]+)?|worker-[0-9]+");
   }
 
   public String workerPod(int index) {

@@ -2,6 +2,7 @@ package dev.chainer.operator.render;
 
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.config.OperatorConfig;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.util.Optional;
 
 /**
@@ -20,12 +21,14 @@ public final class JobRenderer {
       String registryPassword, int attempt) {
     RenderContext ctx = RenderContext.of(job, config, attempt);
     boolean mpi = ctx.effective().mpi();
+    Optional<StatefulSet> workers = mpi ? Optional.of(WorkerStatefulSet.render(ctx)) : Optional.empty();
     return new DesiredObjects(
         mpi ? Optional.of(WorkerService.render(ctx)) : Optional.empty(),
         mpi ? Optional.of(MpiConfigMap.render(ctx)) : Optional.empty(),
         mpi && keys != null ? Optional.of(SshSecret.render(ctx, keys)) : Optional.empty(),
         RegistrySecret.render(ctx, registryPassword),
-        mpi ? Optional.of(WorkerStatefulSet.render(ctx)) : Optional.empty(),
+        workers,
+        workers.flatMap(w -> WorkerPodGroup.render(ctx, w.getSpec().getTemplate().getSpec())),
         LauncherPod.render(ctx));
   }
 }

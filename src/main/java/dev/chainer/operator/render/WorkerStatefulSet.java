@@ -64,7 +64,7 @@ public final class WorkerStatefulSet {
         .withDnsConfig(new PodDNSConfigBuilder().withSearches(ctx.names().serviceDomain()).build());
     PodPlacement.apply(pod, ctx, role);
 
-    return new StatefulSetBuilder()
+    StatefulSet set = new StatefulSetBuilder()
         .withMetadata(JobLabels.ownedMetadata(ctx.job(), ctx.names().workerStatefulSet(), JobLabels.ROLE_WORKER))
         .editMetadata().addToLabels(JobLabels.ATTEMPT, attempt)
         .addToAnnotations(RunSpec.ANNOTATION, RunSpec.snapshot(ctx.spec())).endMetadata()
@@ -80,5 +80,10 @@ public final class WorkerStatefulSet {
         .endTemplate()
         .endSpec()
         .build();
+    if (set.getSpec().getTemplate().getMetadata().getAnnotations() == null) {
+      set.getSpec().getTemplate().getMetadata().setAnnotations(new java.util.LinkedHashMap<>());
+    }
+    WorkerPodGroup.join(set.getSpec().getTemplate(), ctx);
+    return set;
   }
 }

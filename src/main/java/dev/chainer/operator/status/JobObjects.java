@@ -2,6 +2,7 @@ package dev.chainer.operator.status;
 
 import dev.chainer.operator.render.JobLabels;
 import dev.chainer.operator.render.JobNames;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -132,7 +133,15 @@ public final class JobObjects {
         .filter(p -> !launcherName.equals(p.getMetadata().getName())).map(p -> p);
     Stream<HasMetadata> keys = ownOf(Secret.class).filter(s -> JobLabels.ROLE_SSH.equals(role(s)))
         .filter(s -> Observed.attemptOf(s) != attempt).map(s -> s);
-    return Stream.of(sets, workers, launchers, keys).flatMap(s -> s).toList();
+    Stream<HasMetadata> gangs = ownOf(GenericKubernetesResource.class).filter(g -> "PodGroup".equals(g.getKind()))
+        .filter(g -> Observed.attemptOf(g) != attempt).map(g -> g);
+    return Stream.of(sets, workers, launchers, keys, gangs).flatMap(s -> s).toList();
+  }
+
+  /** The attempt's PodGroup (gang scheduling), if the job has one. */
+  public Optional<GenericKubernetesResource> podGroup(int attempt) {
+    return ownOf(GenericKubernetesResource.class).filter(g -> "PodGroup".equals(g.getKind()))
+        .filter(g -> Observed.attemptOf(g) == attempt).findFirst();
   }
 
   /** Whether the job has an object of this kind and role (and, for an SSH Secret, of this attempt). */

@@ -2,6 +2,7 @@ package dev.chainer.operator.status;
 
 import dev.chainer.operator.render.JobLabels;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -22,7 +23,14 @@ public record Observed(
     List<Service> services,
     List<ConfigMap> configMaps,
     List<Secret> secrets,
+    List<GenericKubernetesResource> podGroups,
     List<ObjectRef> conflicts) {
+
+  /** An observation without gang scheduling. */
+  public Observed(List<StatefulSet> statefulSets, List<Pod> pods, List<Service> services, List<ConfigMap> configMaps,
+      List<Secret> secrets, List<ObjectRef> conflicts) {
+    this(statefulSets, pods, services, configMaps, secrets, List.of(), conflicts);
+  }
 
   public static Observed nothing() {
     return new Observed(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
@@ -32,11 +40,12 @@ public record Observed(
   public Observed withConflict(ObjectRef conflict) {
     List<ObjectRef> all = new ArrayList<>(conflicts);
     all.add(conflict);
-    return new Observed(statefulSets, pods, services, configMaps, secrets, List.copyOf(all));
+    return new Observed(statefulSets, pods, services, configMaps, secrets, podGroups, List.copyOf(all));
   }
 
   public Stream<HasMetadata> all() {
-    return Stream.of(statefulSets, pods, services, configMaps, secrets).flatMap(List::stream);
+    return Stream.<List<? extends HasMetadata>>of(statefulSets, pods, services, configMaps, secrets, podGroups)
+        .flatMap(List::stream).map(HasMetadata.class::cast);
   }
 
   /** The attempt a worker StatefulSet, pod or SSH Secret belongs to, from its label; -1 when unlabelled. */

@@ -49,13 +49,22 @@ public final class OperatorHarness implements AutoCloseable {
         LocalApiServer.startWithoutCel());
   }
 
-  private OperatorHarness(OperatorConfig config, ChainerOperator.Settings settings, LocalApiServer api) {
+  private OperatorHarness(OperatorConfig config, ChainerOperator.Settings settings, LocalApiServer api,
+      String... crds) {
     this.config = config;
     this.settings = settings;
     this.api = api;
     this.client = api.client();
     this.kubelet = new SimulatedKubelet(client);
+    for (String crd : crds) {
+      IntegrationCrds.install(client, crd);
+    }
     startOperator();
+  }
+
+  /** An operator with this configuration, started once the integrations' CRDs are installed (as on a cluster). */
+  public static OperatorHarness withIntegrations(OperatorConfig config, String... crds) {
+    return new OperatorHarness(config, ChainerOperator.Settings.allNamespaces(), LocalApiServer.start(), crds);
   }
 
   public OperatorHarness startOperator() {
@@ -99,7 +108,28 @@ public final class OperatorHarness implements AutoCloseable {
   }
 
   public ChainerJobStatus awaitPhase(ChainerJob job, JobPhase phase) {
-    return await(() -> status(job), s -> s.getPhase() == phase, "phase " + phase + " of " + job.getMetadata().getName());
+    try {
+      return await(() -> status(job), s -> s.getPhase() == phase, "phase " + phase + " of "
+          + job.getMetadata().getName());
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + describeCluster(job.getMetadata().getNamespace()), e);
+    }
+  }
+
+  /** The namespace's pods, StatefulSets and Secrets with what tells them apart: for a test that timed out. */
+  public String describeCluster(String namespace) {
+    StringBuilder out = new StringBuilder("cluster at the time out:\n");
+    client.pods().inNamespace(namespace).list().getItems().forEach(p -> out.append("  pod ")
+        .append(p.getMetadata().getName()).append(' ').append(p.getMetadata().getLabels()).append(" phase=")
+        .append(p.getStatus() == null ? null : p.getStatus().getPhase()).append(" node=")
+        .append(p.getSpec().getNodeName()).append(" deleting=").append(p.getMetadata().getDeletionTimestamp())
+        .append(" finalizers=").append(p.getMetadata().getFinalizers()).append('\n'));
+    client.apps().statefulSets().inNamespace(namespace).list().getItems().forEach(s -> out.append("  statefulset ")
+        .append(s.getMetadata().getName()).append(' ').append(s.getMetadata().getLabels()).append(" deleting=")
+        .append(s.getMetadata().getDeletionTimestamp()).append('\n'));
+    client.secrets().inNamespace(namespace).list().getItems().forEach(s -> out.append("  secret ")
+        .append(s.getMetadata().getName()).append(' ').append(s.getMetadata().getLabels()).append('\n'));
+    return out.toString();
   }
 
   public static <T> T await(Supplier<T> supplier, Predicate<T> condition, String what) {
