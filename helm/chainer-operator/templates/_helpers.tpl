@@ -52,4 +52,25 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+{{- if eq (.Values.operator.gangScheduler | default "none") "volcano" }}
+# the PodGroup of each attempt's workers
+- apiGroups: ["scheduling.volcano.sh"]
+  resources: ["podgroups"]
+  verbs: ["get", "list", "watch", "create", "delete"]
+{{- end }}
+{{- if eq (.Values.operator.gangScheduler | default "none") "scheduler-plugins" }}
+# the PodGroup of each attempt's workers
+- apiGroups: ["scheduling.x-k8s.io"]
+  resources: ["podgroups"]
+  verbs: ["get", "list", "watch", "create", "delete"]
+{{- end }}
+{{- if .Values.operator.kueueIntegration }}
+# Kueue's job protocol: a Workload per queued job; its status when quota is given back or the job ends
+- apiGroups: ["kueue.x-k8s.io"]
+  resources: ["workloads"]
+  verbs: ["get", "list", "watch", "create"]
+- apiGroups: ["kueue.x-k8s.io"]
+  resources: ["workloads/status"]
+  verbs: ["update"]
+{{- end -}}
 {{- end -}}

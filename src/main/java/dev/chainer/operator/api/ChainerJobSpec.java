@@ -60,7 +60,28 @@ import java.util.Map;
         + " && !(has(self.condaDependenciesFile) && has(self.condaDependenciesFilePath))",
     message = "a dependency file and its deprecated *Path alias are both set: use pipRequirementsFile / "
         + "condaDependenciesFile only")
+@ValidationRule(
+    value = "has(self.managedBy) == has(oldSelf.managedBy)"
+        + " && (!has(self.managedBy) || self.managedBy == oldSelf.managedBy)",
+    message = "managedBy cannot change")
 public class ChainerJobSpec {
+  /** The value of managedBy that means this operator (also what an absent managedBy means). */
+  public static final String MANAGED_BY_OPERATOR = "chainer.dev/chainer-operator";
+
+  @Size(max = 63)
+  @JsonPropertyDescription("The controller that runs this job: chainer.dev/chainer-operator (the default) or "
+      + "another one, e.g. Kueue's MultiKueue (kueue.x-k8s.io/multikueue), in which case this operator leaves the "
+      + "job alone. Cannot change.")
+  private String managedBy;
+
+  public String getManagedBy() { return managedBy; }
+  public void setManagedBy(String v) { this.managedBy = v; }
+
+  /** Whether this operator runs the job (managedBy absent or naming it). */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean isManagedByOperator() {
+    return managedBy == null || MANAGED_BY_OPERATOR.equals(managedBy);
+  }
   @Size(max = 1024)
   @JsonPropertyDescription("Directory holding the training code (source_directory): a path inside "
       + "sourceDirectoryDataStore (default: its root), or an absolute path in the image when there is no data "

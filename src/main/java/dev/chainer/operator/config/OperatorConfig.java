@@ -54,6 +54,11 @@ public class OperatorConfig {
   private GangScheduler gangScheduler = GangScheduler.NONE;
   /** The schedulerName of gang-scheduled workers; empty: the scheduler's usual name (volcano, ...). */
   private String gangSchedulerName = "";
+  /**
+   * Whether jobs labelled kueue.x-k8s.io/queue-name wait for Kueue's admission (a Workload per job). Needs Kueue's
+   * CRDs, and Kueue configured with ChainerJob.v1.chainer.dev among its externalFrameworks.
+   */
+  private boolean kueueIntegration = false;
 
   public static OperatorConfig defaults() {
     return new OperatorConfig();
@@ -90,6 +95,8 @@ public class OperatorConfig {
     return m;
   }
 
+  public boolean isKueueIntegration() { return kueueIntegration; }
+  public void setKueueIntegration(boolean v) { this.kueueIntegration = v; }
   public GangScheduler getGangScheduler() { return gangScheduler; }
   public void setGangScheduler(GangScheduler v) { this.gangScheduler = v; }
   public String getGangSchedulerName() { return gangSchedulerName; }

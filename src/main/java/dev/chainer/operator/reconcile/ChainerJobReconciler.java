@@ -12,6 +12,8 @@ import dev.chainer.operator.render.JobNames;
 import dev.chainer.operator.render.JobRenderer;
 import dev.chainer.operator.render.RunSpec;
 import dev.chainer.operator.render.SshKeyPair;
+import dev.chainer.operator.kueue.Kueue;
+import dev.chainer.operator.kueue.WorkloadRender;
 import dev.chainer.operator.status.JobObjects;
 import dev.chainer.operator.status.JobTransitions;
 import dev.chainer.operator.status.ObjectRef;
@@ -104,6 +106,9 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     if (gang != GangScheduler.NONE) {
       sources.add(genericInformer("podgroups", new GroupVersionKind(gang.apiVersion(), "PodGroup"), context));
     }
+    if (config.isKueueIntegration()) {
+      sources.add(genericInformer("workloads", new GroupVersionKind(Kueue.API_VERSION, "Workload"), context));
+    }
     return sources;
   }
 
@@ -142,6 +147,9 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
 
   @Override
   public UpdateControl<ChainerJob> reconcile(ChainerJob job, Context<ChainerJob> context) {
+    if (job.getSpec() != null && !job.getSpec().isManagedByOperator()) {
+      return UpdateControl.noUpdate(); // another controller's (MultiKueue's): not even a status is written
+    }
     Instant now = clock.instant();
     JobNames names = new JobNames(job.getMetadata().getName(), job.getMetadata().getNamespace(),
         config.getClusterDomain());
@@ -156,12 +164,14 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     Optional<Duration> requeue;
     try {
       requeue = carryOut(job, running, effective,
-          JobPlanner.plan(running, effective, problems, observed, now, names, edited), observed, context, now);
+          JobPlanner.plan(running, effective, problems, observed, now, names, edited, Kueue.manages(job, config)),
+          observed, context, now);
     } catch (NotOwned conflict) {
       // A create ran into an object that is not the job's: plan again knowing it, so nothing is made beside it.
       Observed seen = observed.withConflict(conflict.object());
       requeue = carryOut(job, running, effective,
-          JobPlanner.plan(running, effective, problems, seen, now, names, edited), seen, context, now);
+          JobPlanner.plan(running, effective, problems, seen, now, names, edited, Kueue.manages(job, config)), seen,
+          context, now);
     }
     UpdateControl<ChainerJob> control = UpdateControl.noUpdate();
     requeue.ifPresent(d -> control.rescheduleAfter(d.plusMillis(100)));
@@ -214,13 +224,8 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
         context.getSecondaryResourcesAsStream(Service.class).toList(),
         context.getSecondaryResourcesAsStream(ConfigMap.class).toList(),
         context.getSecondaryResourcesAsStream(Secret.class).toList(),
-        kind(context, "PodGroup"),
+        context.getSecondaryResourcesAsStream(GenericKubernetesResource.class).toList(),
         List.of());
-  }
-
-  private static List<GenericKubernetesResource> kind(Context<ChainerJob> context, String kind) {
-    return context.getSecondaryResourcesAsStream(GenericKubernetesResource.class)
-        .filter(r -> kind.equals(r.getKind())).toList();
   }
 
   /** Carries out a plan: objects are rendered from the running spec, the status is written onto the job. */
@@ -229,9 +234,10 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     KubernetesClient client = context.getClient();
     String ns = job.getMetadata().getNamespace();
     int attempt = plan.status().currentAttempt();
-    if (plan.createInfrastructure() || plan.createWorkers() || plan.createLauncher()) {
+    if (plan.createInfrastructure() || plan.createWorkers() || plan.createLauncher() || plan.createWorkload()) {
       create(running, effective, plan, observed, context, attempt);
     }
+    KueueWorkloads.carryOut(plan, job, observed, client, now);
     forgetOldDeletions(now);
     plan.deletions().forEach(d -> deleteOnce(d, ns, client, now));
     EventRecorder events = new EventRecorder(client);
@@ -257,6 +263,12 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
         ? registryPassword(job, effective.imageRegistryDetails(), context) : null;
     DesiredObjects desired = JobRenderer.render(job, config, needKeys ? SshKeyPair.generate(job.getMetadata()
         .getName()) : null, password, attempt);
+    if (plan.createWorkload()) {
+      create(WorkloadRender.render(job, desired), GenericKubernetesResource.class, context);
+    }
+    if (Kueue.manages(job, config)) {
+      KueueWorkloads.admitted(desired, objects, context.getClient());
+    }
     if (plan.createInfrastructure()) {
       if (!objects.has(Service.class, null, attempt)) {
         desired.workerService().ifPresent(s -> create(s, Service.class, context));

@@ -10,6 +10,7 @@ import dev.chainer.operator.api.RunPolicy;
 import dev.chainer.operator.render.JobLabels;
 import dev.chainer.operator.render.JobNames;
 import dev.chainer.operator.render.LauncherPod;
+import dev.chainer.operator.kueue.WorkloadState;
 import dev.chainer.operator.status.AttemptFailure;
 import dev.chainer.operator.status.AttemptFailures;
 import dev.chainer.operator.status.FailureReason;
@@ -47,6 +48,7 @@ import java.util.stream.Stream;
 public final class JobPlanner {
   /** How often a job blocked by an object it does not own looks again: such objects are not watched. */
   static final Duration CONFLICT_RETRY = Duration.ofSeconds(10);
+  static final String WAITING_FOR_ADMISSION = "WaitingForAdmission";
   private final ChainerJob job;
   private final EffectiveSpec spec;
   private final JobObjects objects;
@@ -56,6 +58,7 @@ public final class JobPlanner {
   private final ChainerJobStatus next;
   private final Plan plan = new Plan();
   private boolean specEdited;
+  private boolean kueue;
 
   private JobPlanner(ChainerJob job, EffectiveSpec spec, Observed observed, Instant now, JobNames names) {
     this.job = job;
@@ -76,8 +79,15 @@ public final class JobPlanner {
    */
   public static Plan plan(ChainerJob job, EffectiveSpec spec, List<Problem> problems, Observed observed,
       Instant now, JobNames names, boolean specEdited) {
+    return plan(job, spec, problems, observed, now, names, specEdited, false);
+  }
+
+  /** @param kueue whether the job waits for Kueue's admission of its Workload before it runs */
+  public static Plan plan(ChainerJob job, EffectiveSpec spec, List<Problem> problems, Observed observed,
+      Instant now, JobNames names, boolean specEdited, boolean kueue) {
     JobPlanner planner = new JobPlanner(job, spec, observed, now, names);
     planner.specEdited = specEdited;
+    planner.kueue = kueue;
     return planner.decide(problems);
   }
 
@@ -94,6 +104,8 @@ public final class JobPlanner {
         cancel();
       } else if (Boolean.TRUE.equals(policy().getSuspend())) {
         suspend();
+      } else if (kueue && !admitted()) {
+        awaitAdmission();
       } else {
         active();
       }
@@ -136,6 +148,8 @@ public final class JobPlanner {
 
   private void finished() {
     cleanUpWorkers();
+    boolean workloadOpen = objects.workload().filter(w -> !WorkloadState.of(w).finished()).isPresent();
+    plan.finishWorkload(kueue && workloadOpen);
     Long ttl = policy().getTtlSecondsAfterFinished();
     if (ttl != null && previous.getCompletionTime() != null) {
       Instant expiry = Instant.parse(previous.getCompletionTime()).plusSeconds(ttl);
@@ -197,6 +211,14 @@ public final class JobPlanner {
    * resumed job starts a fresh attempt, so nothing the stopped pods report (exit 143) is read as this run's.
    */
   private void suspend() {
+    pause("Suspended", "runPolicy.suspend is set; the job resumes from the start when it is cleared");
+    if (!"Suspended".equals(previous.getReason())) {
+      plan.event(JobEvent.normal("Suspended", "the job's pods are removed until runPolicy.suspend is cleared"));
+    }
+  }
+
+  /** Ends the current attempt without counting it (its pods are stopped) and keeps the job Queued. */
+  private void pause(String reason, String message) {
     if (attemptStarted()) {
       next.setAttempt(attempt() + 1);
     }
@@ -204,12 +226,34 @@ public final class JobPlanner {
     observeWorkers();
     next.setLauncher(null);
     next.setPhase(JobPhase.Queued);
-    next.setReason("Suspended");
-    next.setMessage("runPolicy.suspend is set; the job resumes from the start when it is cleared");
+    next.setReason(reason);
+    next.setMessage(message);
+    // Time not admitted, like time suspended, does not count against the deadline.
     next.setSuspendedSince(previous.getSuspendedSince() != null ? previous.getSuspendedSince() : now.toString());
-    if (!"Suspended".equals(previous.getReason())) {
-      plan.event(JobEvent.normal("Suspended", "the job's pods are removed until runPolicy.suspend is cleared"));
+  }
+
+  // --- Kueue ---------------------------------------------------------------------------------------------
+
+  private boolean admitted() {
+    return objects.workload().map(WorkloadState::of).filter(s -> s.admitted() && !s.evicted()).isPresent();
+  }
+
+  /**
+   * No pod runs until Kueue admits the job's Workload; an eviction stops the attempt as a suspension does (no retry
+   * consumed), and once its pods are gone the quota goes back to Kueue, which queues the Workload again.
+   */
+  private void awaitAdmission() {
+    Optional<io.fabric8.kubernetes.api.model.GenericKubernetesResource> workload = objects.workload();
+    plan.createWorkload(workload.isEmpty());
+    Optional<WorkloadState> state = workload.map(WorkloadState::of);
+    boolean evicted = state.filter(WorkloadState::evicted).isPresent();
+    String name = workload.map(w -> w.getMetadata().getName()).orElse("of the job");
+    pause(WAITING_FOR_ADMISSION, evicted ? "evicted by Kueue (" + state.get().evictionMessage().orElse("no reason")
+        + "); waiting to be admitted again" : "waiting for Kueue to admit Workload " + name);
+    if (evicted && !WAITING_FOR_ADMISSION.equals(previous.getReason())) {
+      plan.event(JobEvent.warning("Evicted", next.getMessage() + "; the attempt's pods are removed"));
     }
+    plan.releaseQuota(evicted && state.get().holdsQuota() && !objects.hasLivePods());
   }
 
   private boolean attemptStarted() {
@@ -257,7 +301,8 @@ public final class JobPlanner {
   /** Suspended time is not run time: it is added to the deadline. */
   private void resumeIfSuspended() {
     String since = previous.getSuspendedSince();
-    if (since == null && !"Suspended".equals(previous.getReason())) {
+    if (since == null && !"Suspended".equals(previous.getReason())
+        && !WAITING_FOR_ADMISSION.equals(previous.getReason())) {
       return;
     }
     if (since != null && next.getStartTime() != null) {

@@ -16,6 +16,9 @@ public final class Plan {
   private boolean createLauncher;
   private final List<ObjectRef> deletions = new ArrayList<>();
   private boolean deleteJob;
+  private boolean createWorkload;
+  private boolean releaseQuota;
+  private boolean finishWorkload;
   private final List<JobEvent> events = new ArrayList<>();
   private Duration requeueAfter;
   private List<String> launcherWorkerUids = List.of();
@@ -29,6 +32,12 @@ public final class Plan {
   public List<ObjectRef> deletions() { return List.copyOf(deletions); }
   public boolean deletes(String kind) { return deletions.stream().anyMatch(d -> d.kind().equals(kind)); }
   public boolean deleteJob() { return deleteJob; }
+  /** Create the job's Kueue Workload. */
+  public boolean createWorkload() { return createWorkload; }
+  /** The evicted job's pods are gone: give the Workload's quota back to Kueue, which queues it again. */
+  public boolean releaseQuota() { return releaseQuota; }
+  /** The job ended: mark its Workload Finished. */
+  public boolean finishWorkload() { return finishWorkload; }
   public List<JobEvent> events() { return events; }
   public Optional<Duration> requeueAfter() { return Optional.ofNullable(requeueAfter); }
   /** The uids of the workers a launcher created now starts with; stamped on it to recognise replacements later. */
@@ -45,6 +54,9 @@ public final class Plan {
     return this;
   }
   Plan deleteJob(boolean v) { this.deleteJob = v; return this; }
+  Plan createWorkload(boolean v) { this.createWorkload = v; return this; }
+  Plan releaseQuota(boolean v) { this.releaseQuota = v; return this; }
+  Plan finishWorkload(boolean v) { this.finishWorkload = v; return this; }
   Plan event(JobEvent e) { this.events.add(e); return this; }
   Plan launcherWorkerUids(List<String> uids) { this.launcherWorkerUids = List.copyOf(uids); return this; }
 
@@ -59,6 +71,6 @@ public final class Plan {
 
   public boolean writesNothing(ChainerJobStatus previous) {
     return Objects.equals(status, previous) && !createInfrastructure && !createWorkers && !createLauncher
-        && deletions.isEmpty() && !deleteJob && events.isEmpty();
+        && deletions.isEmpty() && !deleteJob && events.isEmpty() && !createWorkload && !releaseQuota && !finishWorkload;
   }
 }

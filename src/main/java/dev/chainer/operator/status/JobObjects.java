@@ -144,6 +144,17 @@ public final class JobObjects {
         .filter(g -> Observed.attemptOf(g) == attempt).findFirst();
   }
 
+  /** The job's Kueue Workload, if it has one. */
+  public Optional<GenericKubernetesResource> workload() {
+    return ownOf(GenericKubernetesResource.class).filter(g -> "Workload".equals(g.getKind())).findFirst();
+  }
+
+  /** Whether the job has a pod that has not ended, or workers: what an eviction waits out before quota is freed. */
+  public boolean hasLivePods() {
+    return !allWorkerSets().isEmpty() || !allWorkerPods().isEmpty()
+        || launchers().stream().anyMatch(p -> !PodFacts.isFinished(p) || PodFacts.isTerminating(p));
+  }
+
   /** Whether the job has an object of this kind and role (and, for an SSH Secret, of this attempt). */
   public boolean has(Class<? extends HasMetadata> kind, String role, int attempt) {
     return ownOf(kind).filter(o -> role == null || role.equals(role(o)))

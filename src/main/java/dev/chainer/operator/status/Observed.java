@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * What the cluster holds under one job's name, as read from the operator's caches: every object labelled with
- * the job's name, whoever owns it ({@link JobObjects} sorts that out), and the objects without the label that a
+ * the job's name, whoever owns it (PodGroups and Kueue Workloads among {@code integrations}) ({@link JobObjects} sorts that out), and the objects without the label that a
  * create ran into ({@code conflicts}: the caches never see those).
  */
 public record Observed(
@@ -23,10 +23,10 @@ public record Observed(
     List<Service> services,
     List<ConfigMap> configMaps,
     List<Secret> secrets,
-    List<GenericKubernetesResource> podGroups,
+    List<GenericKubernetesResource> integrations,
     List<ObjectRef> conflicts) {
 
-  /** An observation without gang scheduling. */
+  /** An observation without the kinds of optional integrations (PodGroups, Workloads). */
   public Observed(List<StatefulSet> statefulSets, List<Pod> pods, List<Service> services, List<ConfigMap> configMaps,
       List<Secret> secrets, List<ObjectRef> conflicts) {
     this(statefulSets, pods, services, configMaps, secrets, List.of(), conflicts);
@@ -40,11 +40,11 @@ public record Observed(
   public Observed withConflict(ObjectRef conflict) {
     List<ObjectRef> all = new ArrayList<>(conflicts);
     all.add(conflict);
-    return new Observed(statefulSets, pods, services, configMaps, secrets, podGroups, List.copyOf(all));
+    return new Observed(statefulSets, pods, services, configMaps, secrets, integrations, List.copyOf(all));
   }
 
   public Stream<HasMetadata> all() {
-    return Stream.<List<? extends HasMetadata>>of(statefulSets, pods, services, configMaps, secrets, podGroups)
+    return Stream.<List<? extends HasMetadata>>of(statefulSets, pods, services, configMaps, secrets, integrations)
         .flatMap(List::stream).map(HasMetadata.class::cast);
   }
 

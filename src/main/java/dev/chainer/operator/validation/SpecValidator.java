@@ -8,6 +8,7 @@ import dev.chainer.operator.api.EnvironmentDefinition;
 import dev.chainer.operator.api.Limits;
 import dev.chainer.operator.api.UnreadableSpec;
 import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.kueue.Kueue;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ public final class SpecValidator {
   public static List<Problem> validate(ChainerJob job, OperatorConfig config) {
     List<Problem> out = new ArrayList<>();
     checkName(job.getMetadata() == null ? null : job.getMetadata().getName(), out);
+    checkQueue(job, config, out);
     ChainerJobSpec spec = job.getSpec();
     if (spec == null) {
       out.add(Problem.error("spec", "is required"));
@@ -67,6 +69,14 @@ public final class SpecValidator {
     }
     KubernetesRules.check(spec, out);
     SecurityRules.check(spec, config, out);
+  }
+
+  /** A job that asks for a Kueue queue must not run before Kueue admits it: the operator must speak Kueue. */
+  private static void checkQueue(ChainerJob job, OperatorConfig config, List<Problem> out) {
+    if (job.getMetadata() != null && Kueue.queueName(job) != null && !config.isKueueIntegration()) {
+      out.add(Problem.error("metadata.labels[" + Kueue.QUEUE_NAME + "]", "names a Kueue queue, but the operator "
+          + "is not configured for Kueue (kueueIntegration: true): the job would run without waiting for admission"));
+    }
   }
 
   public static boolean hasErrors(List<Problem> problems) {

@@ -3,6 +3,7 @@ package dev.chainer.operator.helm;
 import static dev.chainer.operator.testing.TestJobs.job;
 import static dev.chainer.operator.testing.TestJobs.mpi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.JobPhase;
@@ -60,6 +61,24 @@ class RbacTest {
     Chart.ofKind(chart, Role.class).stream().filter(r -> r.getMetadata().getNamespace().equals("team-a"))
         .forEach(r -> expand(r.getRules(), namespaced));
     assertEquals(cluster, namespaced);
+  }
+
+  /** PodGroups and Workloads are granted only with the gang scheduler or Kueue configured (their CRDs may be absent). */
+  @Test
+  void integrationsAreGrantedOnlyWhenConfigured() {
+    Set<String> plain = new TreeSet<>();
+    Chart.ofKind(Chart.objects(Map.of()), ClusterRole.class).forEach(r -> expand(r.getRules(), plain));
+    Set<String> integrated = new TreeSet<>();
+    Chart.ofKind(Chart.objects("operator:\n  gangScheduler: volcano\n  kueueIntegration: true\n"), ClusterRole.class)
+        .forEach(r -> expand(r.getRules(), integrated));
+    integrated.removeAll(plain);
+    assertEquals(Set.of("create scheduling.volcano.sh/podgroups", "delete scheduling.volcano.sh/podgroups",
+        "get scheduling.volcano.sh/podgroups", "list scheduling.volcano.sh/podgroups",
+        "watch scheduling.volcano.sh/podgroups", "create kueue.x-k8s.io/workloads", "get kueue.x-k8s.io/workloads",
+        "list kueue.x-k8s.io/workloads", "watch kueue.x-k8s.io/workloads", "update kueue.x-k8s.io/workloads/status",
+        "get kueue.x-k8s.io/resourceflavors"),
+        integrated);
+    assertTrue(plain.stream().noneMatch(p -> p.contains("podgroups") || p.contains("kueue")));
   }
 
   private static void expand(List<PolicyRule> rules, Set<String> into) {

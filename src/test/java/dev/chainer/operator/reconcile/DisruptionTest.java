@@ -38,18 +38,13 @@ class DisruptionTest {
   @BeforeEach
   void start() {
     h = new OperatorHarness();
-    invariants = new InvariantWatcher(h.client);
+    invariants = h.watchInvariants();
     h.kubelet.launcherRunTime(Duration.ofMinutes(10)).terminationDelay(Duration.ofMillis(600)).start();
   }
 
   @AfterEach
   void stop() {
-    try {
-      invariants.assertHeld();
-    } finally {
-      invariants.close();
-      h.close();
-    }
+    h.closeCheckingInvariants();
   }
 
   // --- the launcher ------------------------------------------------------------------------------------

@@ -206,6 +206,24 @@ public final class OperatorHarness implements AutoCloseable {
     return out;
   }
 
+  private InvariantWatcher invariants;
+
+  /** Starts checking the run invariants at every pod event (see {@link InvariantWatcher}). */
+  public InvariantWatcher watchInvariants() {
+    invariants = new InvariantWatcher(client);
+    return invariants;
+  }
+
+  /** Fails if an invariant broke while it was watched, and closes everything either way. */
+  public void closeCheckingInvariants() {
+    try {
+      invariants.assertHeld();
+    } finally {
+      invariants.close();
+      close();
+    }
+  }
+
   @Override
   public void close() {
     kubelet.close();
