@@ -31,7 +31,7 @@ public class RunPolicy {
   private Boolean cancel;
 
   @JsonPropertyDescription("Gang scheduling of the workers (when the operator is configured with a gang "
-      + "scheduler): minAvailable, queue, priorityClass, scheduleTimeoutSeconds.")
+      + "scheduler): minAvailable, queue, priorityClassName, scheduleTimeoutSeconds.")
   private SchedulingPolicy schedulingPolicy;
 
   public SchedulingPolicy getSchedulingPolicy() { return schedulingPolicy; }

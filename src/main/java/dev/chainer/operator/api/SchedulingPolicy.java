@@ -24,7 +24,7 @@ public class SchedulingPolicy {
 
   @JsonPropertyDescription("PriorityClass of the PodGroup.")
   @Size(max = Limits.MAX_REFERENCE_NAME_LENGTH)
-  private String priorityClass;
+  private String priorityClassName;
 
   @JsonPropertyDescription("Seconds the coscheduling plugin waits for the whole gang before it gives up on a try.")
   @Min(1)
@@ -35,8 +35,8 @@ public class SchedulingPolicy {
   public void setMinAvailable(Integer v) { this.minAvailable = v; }
   public String getQueue() { return queue; }
   public void setQueue(String v) { this.queue = v; }
-  public String getPriorityClass() { return priorityClass; }
-  public void setPriorityClass(String v) { this.priorityClass = v; }
+  public String getPriorityClassName() { return priorityClassName; }
+  public void setPriorityClassName(String v) { this.priorityClassName = v; }
   public Integer getScheduleTimeoutSeconds() { return scheduleTimeoutSeconds; }
   public void setScheduleTimeoutSeconds(Integer v) { this.scheduleTimeoutSeconds = v; }
 }

@@ -59,6 +59,8 @@ public class OperatorConfig {
    * CRDs, and Kueue configured with ChainerJob.v1.chainer.dev among its externalFrameworks.
    */
   private boolean kueueIntegration = false;
+  /** The Kueue API version the operator speaks: v1beta2 (Kueue 0.15 and later), or v1beta1 for older Kueue. */
+  private String kueueApiVersion = "v1beta2";
 
   public static OperatorConfig defaults() {
     return new OperatorConfig();
@@ -96,6 +98,8 @@ public class OperatorConfig {
   }
 
   public boolean isKueueIntegration() { return kueueIntegration; }
+  public String getKueueApiVersion() { return kueueApiVersion; }
+  public void setKueueApiVersion(String v) { this.kueueApiVersion = v; }
   public void setKueueIntegration(boolean v) { this.kueueIntegration = v; }
   public GangScheduler getGangScheduler() { return gangScheduler; }
   public void setGangScheduler(GangScheduler v) { this.gangScheduler = v; }

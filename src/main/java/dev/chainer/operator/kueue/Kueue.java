@@ -5,19 +5,38 @@ import dev.chainer.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.Map;
 
-/** Kueue's API as the operator uses it: the labels a job carries and the kinds it reads and writes. */
+/**
+ * Kueue's API as the operator uses it: the labels a job carries and the kinds it reads and writes, in the version
+ * the operator is configured for (v1beta2 since Kueue 0.15; v1beta1 for older Kueue).
+ */
 public final class Kueue {
+  public static final String GROUP = "kueue.x-k8s.io";
   public static final String QUEUE_NAME = "kueue.x-k8s.io/queue-name";
   public static final String PRIORITY_CLASS = "kueue.x-k8s.io/priority-class";
-  public static final String API_VERSION = "kueue.x-k8s.io/v1beta1";
-  public static final ResourceDefinitionContext WORKLOADS = new ResourceDefinitionContext.Builder()
-      .withGroup("kueue.x-k8s.io").withVersion("v1beta1").withKind("Workload").withPlural("workloads")
-      .withNamespaced(true).build();
-  public static final ResourceDefinitionContext RESOURCE_FLAVORS = new ResourceDefinitionContext.Builder()
-      .withGroup("kueue.x-k8s.io").withVersion("v1beta1").withKind("ResourceFlavor").withPlural("resourceflavors")
-      .withNamespaced(false).build();
 
   private Kueue() {}
+
+  public static String apiVersion(OperatorConfig config) {
+    return GROUP + "/" + config.getKueueApiVersion();
+  }
+
+  public static ResourceDefinitionContext workloads(OperatorConfig config) {
+    return kind(config, "Workload", "workloads", true);
+  }
+
+  public static ResourceDefinitionContext resourceFlavors(OperatorConfig config) {
+    return kind(config, "ResourceFlavor", "resourceflavors", false);
+  }
+
+  public static ResourceDefinitionContext workloadPriorityClasses(OperatorConfig config) {
+    return kind(config, "WorkloadPriorityClass", "workloadpriorityclasses", false);
+  }
+
+  private static ResourceDefinitionContext kind(OperatorConfig config, String kind, String plural,
+      boolean namespaced) {
+    return new ResourceDefinitionContext.Builder().withGroup(GROUP).withVersion(config.getKueueApiVersion())
+        .withKind(kind).withPlural(plural).withNamespaced(namespaced).build();
+  }
 
   /** The LocalQueue a job asks for, if any. */
   public static String queueName(ChainerJob job) {

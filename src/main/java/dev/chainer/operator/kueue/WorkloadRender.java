@@ -23,7 +23,12 @@ public final class WorkloadRender {
 
   private WorkloadRender() {}
 
-  public static GenericKubernetesResource render(ChainerJob job, DesiredObjects objects) {
+  /**
+   * @param apiVersion the Kueue API version to speak
+   * @param priority the priority class the job asks for, with its value when it could be read
+   */
+  public static GenericKubernetesResource render(ChainerJob job, DesiredObjects objects, String apiVersion,
+      java.util.Optional<Priority> priority) {
     List<Map<String, Object>> podSets = new ArrayList<>();
     podSets.add(podSet(LAUNCHER, 1, objects.launcher().getMetadata(), objects.launcher().getSpec()));
     objects.workers().ifPresent(w -> podSets.add(podSet(WORKER, w.getSpec().getReplicas(),
@@ -31,21 +36,46 @@ public final class WorkloadRender {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("queueName", Kueue.queueName(job));
     spec.put("podSets", podSets);
-    String priority = job.getMetadata().getLabels().get(Kueue.PRIORITY_CLASS);
-    if (priority != null) {
-      spec.put("priorityClassName", priority);
-      spec.put("priorityClassSource", "kueue.x-k8s.io/workloadpriorityclass");
-    } else if (objects.launcher().getSpec().getPriorityClassName() != null) {
-      spec.put("priorityClassName", objects.launcher().getSpec().getPriorityClassName());
-      spec.put("priorityClassSource", "scheduling.k8s.io/priorityclass");
-    }
+    priority.ifPresent(p -> p.writeTo(spec, apiVersion));
     GenericKubernetesResource workload = new GenericKubernetesResourceBuilder()
-        .withApiVersion(Kueue.API_VERSION)
+        .withApiVersion(apiVersion)
         .withKind("Workload")
         .withMetadata(JobLabels.ownedMetadata(job, Kueue.workloadName(job), "workload"))
         .build();
     workload.setAdditionalProperty("spec", spec);
     return workload;
+  }
+
+  /** The class a job's priority comes from (a Kueue WorkloadPriorityClass, or the pods' PriorityClass). */
+  public record Priority(boolean workloadClass, String name, java.util.Optional<Integer> value) {
+    /** The class the job names: its kueue.x-k8s.io/priority-class label, else its launcher's priorityClassName. */
+    public static java.util.Optional<Priority> of(ChainerJob job, DesiredObjects objects) {
+      String label = job.getMetadata().getLabels() == null ? null
+          : job.getMetadata().getLabels().get(Kueue.PRIORITY_CLASS);
+      String pods = objects.launcher().getSpec().getPriorityClassName();
+      return label != null ? java.util.Optional.of(new Priority(true, label, java.util.Optional.empty()))
+          : java.util.Optional.ofNullable(pods).map(p -> new Priority(false, p, java.util.Optional.empty()));
+    }
+
+    public Priority withValue(Integer v) {
+      return new Priority(workloadClass, name, java.util.Optional.ofNullable(v));
+    }
+
+    /**
+     * v1beta1 names the class and its source; v1beta2 references it and, as its schema requires, carries its value
+     * (without a value that could be read, the Workload names no class and Kueue uses its default).
+     */
+    void writeTo(Map<String, Object> spec, String apiVersion) {
+      if (apiVersion.endsWith("/v1beta1")) {
+        spec.put("priorityClassName", name);
+        spec.put("priorityClassSource", workloadClass ? "kueue.x-k8s.io/workloadpriorityclass"
+            : "scheduling.k8s.io/priorityclass");
+      } else if (value.isPresent()) {
+        spec.put("priorityClassRef", Map.of("group", workloadClass ? Kueue.GROUP : "scheduling.k8s.io",
+            "kind", workloadClass ? "WorkloadPriorityClass" : "PriorityClass", "name", name));
+        spec.put("priority", value.get());
+      }
+    }
   }
 
   @SuppressWarnings("unchecked")

@@ -13,7 +13,6 @@ import dev.chainer.operator.render.JobRenderer;
 import dev.chainer.operator.render.RunSpec;
 import dev.chainer.operator.render.SshKeyPair;
 import dev.chainer.operator.kueue.Kueue;
-import dev.chainer.operator.kueue.WorkloadRender;
 import dev.chainer.operator.status.JobObjects;
 import dev.chainer.operator.status.JobTransitions;
 import dev.chainer.operator.status.ObjectRef;
@@ -107,7 +106,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
       sources.add(genericInformer("podgroups", new GroupVersionKind(gang.apiVersion(), "PodGroup"), context));
     }
     if (config.isKueueIntegration()) {
-      sources.add(genericInformer("workloads", new GroupVersionKind(Kueue.API_VERSION, "Workload"), context));
+      sources.add(genericInformer("workloads", new GroupVersionKind(Kueue.apiVersion(config), "Workload"), context));
     }
     return sources;
   }
@@ -237,7 +236,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     if (plan.createInfrastructure() || plan.createWorkers() || plan.createLauncher() || plan.createWorkload()) {
       create(running, effective, plan, observed, context, attempt);
     }
-    KueueWorkloads.carryOut(plan, job, observed, client, now);
+    KueueWorkloads.carryOut(plan, job, observed, client, config, now);
     forgetOldDeletions(now);
     plan.deletions().forEach(d -> deleteOnce(d, ns, client, now));
     EventRecorder events = new EventRecorder(client);
@@ -264,10 +263,11 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     DesiredObjects desired = JobRenderer.render(job, config, needKeys ? SshKeyPair.generate(job.getMetadata()
         .getName()) : null, password, attempt);
     if (plan.createWorkload()) {
-      create(WorkloadRender.render(job, desired), GenericKubernetesResource.class, context);
+      create(KueueWorkloads.workload(job, desired, context.getClient(), config), GenericKubernetesResource.class,
+          context);
     }
     if (Kueue.manages(job, config)) {
-      KueueWorkloads.admitted(desired, objects, context.getClient());
+      KueueWorkloads.admitted(desired, objects, context.getClient(), config);
     }
     if (plan.createInfrastructure()) {
       if (!objects.has(Service.class, null, attempt)) {

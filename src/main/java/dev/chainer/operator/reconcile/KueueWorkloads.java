@@ -2,6 +2,7 @@ package dev.chainer.operator.reconcile;
 
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.JobPhase;
+import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.kueue.Admission;
 import dev.chainer.operator.kueue.Kueue;
 import dev.chainer.operator.kueue.PodSetUpdate;
@@ -27,10 +28,10 @@ final class KueueWorkloads {
   private KueueWorkloads() {}
 
   /** Puts each pod set's admission (flavors' node labels and tolerations, admission checks' updates) into its pods. */
-  static void admitted(DesiredObjects desired, JobObjects objects, KubernetesClient client) {
+  static void admitted(DesiredObjects desired, JobObjects objects, KubernetesClient client, OperatorConfig config) {
     objects.workload().ifPresent(workload -> {
       Map<String, PodSetUpdate> updates = Admission.updates(workload, name -> client.genericKubernetesResources(
-          Kueue.RESOURCE_FLAVORS).withName(name).get());
+          Kueue.resourceFlavors(config)).withName(name).get());
       PodSetUpdate launcher = updates.getOrDefault(WorkloadRender.LAUNCHER, PodSetUpdate.none());
       launcher.applyTo(desired.launcher().getMetadata(), desired.launcher().getSpec());
       desired.workers().ifPresent(w -> updates.getOrDefault(WorkloadRender.WORKER, PodSetUpdate.none())
@@ -38,7 +39,26 @@ final class KueueWorkloads {
     });
   }
 
-  static void carryOut(Plan plan, ChainerJob job, Observed observed, KubernetesClient client, Instant at) {
+  /** The job's Workload, with the value of the priority class it names when the cluster has that class. */
+  static GenericKubernetesResource workload(ChainerJob job, DesiredObjects desired, KubernetesClient client,
+      OperatorConfig config) {
+    java.util.Optional<WorkloadRender.Priority> priority = WorkloadRender.Priority.of(job, desired)
+        .map(p -> p.withValue(priorityValue(p, client, config)));
+    return WorkloadRender.render(job, desired, Kueue.apiVersion(config), priority);
+  }
+
+  private static Integer priorityValue(WorkloadRender.Priority p, KubernetesClient client, OperatorConfig config) {
+    if (p.workloadClass()) {
+      GenericKubernetesResource c = client.genericKubernetesResources(Kueue.workloadPriorityClasses(config))
+          .withName(p.name()).get();
+      return c == null || !(c.getAdditionalProperties().get("value") instanceof Number n) ? null : n.intValue();
+    }
+    var c = client.scheduling().v1().priorityClasses().withName(p.name()).get();
+    return c == null ? null : c.getValue();
+  }
+
+  static void carryOut(Plan plan, ChainerJob job, Observed observed, KubernetesClient client, OperatorConfig config,
+      Instant at) {
     if (!plan.releaseQuota() && !plan.finishWorkload()) {
       return;
     }
@@ -58,7 +78,7 @@ final class KueueWorkloads {
         setCondition(status, "Finished", "True", succeeded ? "Succeeded" : "Failed",
             plan.status().getMessage() == null ? plan.status().getPhase().name() : plan.status().getMessage(), now);
       }
-      client.genericKubernetesResources(Kueue.WORKLOADS).inNamespace(job.getMetadata().getNamespace())
+      client.genericKubernetesResources(Kueue.workloads(config)).inNamespace(job.getMetadata().getNamespace())
           .resource(copy).updateStatus();
     });
   }

@@ -35,8 +35,8 @@ public final class WorkerPodGroup {
     if (gang == GangScheduler.VOLCANO && policy.getQueue() != null) {
       spec.put("queue", policy.getQueue());
     }
-    if (gang == GangScheduler.VOLCANO && policy.getPriorityClass() != null) {
-      spec.put("priorityClassName", policy.getPriorityClass());
+    if (gang == GangScheduler.VOLCANO && policy.getPriorityClassName() != null) {
+      spec.put("priorityClassName", policy.getPriorityClassName());
     }
     if (gang == GangScheduler.SCHEDULER_PLUGINS && policy.getScheduleTimeoutSeconds() != null) {
       spec.put("scheduleTimeoutSeconds", policy.getScheduleTimeoutSeconds());

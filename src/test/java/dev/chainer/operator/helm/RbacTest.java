@@ -76,7 +76,8 @@ class RbacTest {
         "get scheduling.volcano.sh/podgroups", "list scheduling.volcano.sh/podgroups",
         "watch scheduling.volcano.sh/podgroups", "create kueue.x-k8s.io/workloads", "get kueue.x-k8s.io/workloads",
         "list kueue.x-k8s.io/workloads", "watch kueue.x-k8s.io/workloads", "update kueue.x-k8s.io/workloads/status",
-        "get kueue.x-k8s.io/resourceflavors"),
+        "get kueue.x-k8s.io/resourceflavors", "get kueue.x-k8s.io/workloadpriorityclasses",
+        "get scheduling.k8s.io/priorityclasses"),
         integrated);
     assertTrue(plain.stream().noneMatch(p -> p.contains("podgroups") || p.contains("kueue")));
   }

@@ -30,20 +30,20 @@ import org.junit.jupiter.api.Test;
  */
 class KueueTest {
   private static final String NS = "team-a";
+  private final OperatorConfig config = OperatorConfig.defaults();
   private OperatorHarness h;
   private InvariantWatcher invariants;
 
   @BeforeEach
   void start() {
-    OperatorConfig config = OperatorConfig.defaults();
     config.setKueueIntegration(true);
     h = OperatorHarness.withIntegrations(config, "workloads.kueue.x-k8s.io", "resourceflavors.kueue.x-k8s.io");
     invariants = h.watchInvariants();
-    GenericKubernetesResource flavor = new GenericKubernetesResourceBuilder().withApiVersion(Kueue.API_VERSION)
+    GenericKubernetesResource flavor = new GenericKubernetesResourceBuilder().withApiVersion(Kueue.apiVersion(config))
         .withKind("ResourceFlavor").withNewMetadata().withName("gpu-a").endMetadata().build();
     flavor.setAdditionalProperty("spec", Map.of("nodeLabels", Map.of("pool", "gpu-a"), "tolerations",
         List.of(Map.of("key", "gpu", "operator", "Exists", "effect", "NoSchedule"))));
-    h.client.genericKubernetesResources(Kueue.RESOURCE_FLAVORS).resource(flavor).create();
+    h.client.genericKubernetesResources(Kueue.resourceFlavors(config)).resource(flavor).create();
   }
 
   @AfterEach
@@ -59,7 +59,8 @@ class KueueTest {
   }
 
   private GenericKubernetesResource workload(String job) {
-    return h.client.genericKubernetesResources(Kueue.WORKLOADS).inNamespace(NS).withName("chainerjob-" + job).get();
+    return h.client.genericKubernetesResources(Kueue.workloads(config)).inNamespace(NS).withName("chainerjob-" + job)
+        .get();
   }
 
   private List<Pod> pods() {
@@ -77,7 +78,7 @@ class KueueTest {
   private void setStatus(String job, Map<String, Object> status) {
     GenericKubernetesResource w = workload(job);
     w.setAdditionalProperty("status", status);
-    h.client.genericKubernetesResources(Kueue.WORKLOADS).inNamespace(NS).resource(w).updateStatus();
+    h.client.genericKubernetesResources(Kueue.workloads(config)).inNamespace(NS).resource(w).updateStatus();
   }
 
   private static Map<String, Object> condition(String type, String status) {
@@ -99,6 +100,7 @@ class KueueTest {
     ChainerJob job = queued("train");
     GenericKubernetesResource created = OperatorHarness.await(() -> workload("train"), w -> true, "the Workload");
     Map<String, Object> spec = (Map<String, Object>) created.getAdditionalProperties().get("spec");
+    assertEquals("kueue.x-k8s.io/v1beta2", created.getApiVersion());
     assertEquals("research", spec.get("queueName"));
     List<Map<String, Object>> podSets = (List<Map<String, Object>>) spec.get("podSets");
     assertEquals(List.of("launcher", "worker"), podSets.stream().map(p -> p.get("name")).toList());

@@ -43,7 +43,7 @@ class GangSchedulingTest {
   @Test
   void volcanoGetsAPodGroupOfTheWorkersWithTheirResources() {
     ChainerJob job = TestJobs.job("train", FOUR_GPU_WORKERS + "runPolicy:\n  schedulingPolicy:\n    queue: research\n"
-        + "    priorityClass: high\n");
+        + "    priorityClassName: high\n");
     Rendered r = Rendered.of(job, config(GangScheduler.VOLCANO));
     GenericKubernetesResource group = r.objects().podGroup().orElseThrow();
     assertEquals("scheduling.volcano.sh/v1beta1", group.getApiVersion());
