@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Gang scheduling: one PodGroup per attempt whose members are the workers only, for Volcano and scheduler-plugins;
@@ -74,10 +76,11 @@ class GangSchedulingTest {
     assertFalse(r.objects().launcher().getMetadata().getLabels().containsKey("scheduling.x-k8s.io/pod-group"));
   }
 
-  @Test
-  void aFourWorkerGangRunsToTheEndAndEachAttemptHasItsOwnPodGroup() {
-    try (OperatorHarness h = OperatorHarness.withIntegrations(config(GangScheduler.SCHEDULER_PLUGINS),
-        "podgroups.scheduling.x-k8s.io")) {
+  @ParameterizedTest
+  @EnumSource(value = GangScheduler.class, names = {"VOLCANO", "SCHEDULER_PLUGINS"})
+  void aFourWorkerGangRunsToTheEndAndEachAttemptHasItsOwnPodGroup(GangScheduler gang) {
+    String crd = "podgroups." + gang.apiVersion().substring(0, gang.apiVersion().indexOf('/'));
+    try (OperatorHarness h = OperatorHarness.withIntegrations(config(gang), crd)) {
       h.kubelet.launcherRunTime(Duration.ofSeconds(2)).scheduling(false).start();
       ChainerJob job = h.submit(TestJobs.job("train", FOUR_GPU_WORKERS + "runPolicy:\n  backoffLimit: 1\n"));
       ChainerJobStatus waiting = h.await(() -> h.status(job), s -> "WaitingForGang".equals(s.getReason()),
@@ -85,19 +88,19 @@ class GangSchedulingTest {
       assertTrue(waiting.getMessage().startsWith("PodGroup train-gang is "), waiting.getMessage());
       h.kubelet.scheduling(true);
       h.awaitPhase(job, JobPhase.Running);
-      GenericKubernetesResource first = group(h, "train-gang");
+      GenericKubernetesResource first = group(h, gang, "train-gang");
       assertEquals(4, spec(first).get("minMember"));
       assertEquals(h.get(job).getMetadata().getUid(), first.getMetadata().getOwnerReferences().get(0).getUid());
       h.kubelet.evict("team-a", "train-worker-2");
       ChainerJobStatus done = h.awaitPhase(job, JobPhase.Completed);
       assertEquals(1, done.getRestartCount());
-      assertNull(group(h, "train-gang"), "the first attempt's gang is gone");
-      assertEquals(4, spec(group(h, "train-gang-1")).get("minMember"));
+      assertNull(group(h, gang, "train-gang"), "the first attempt's gang is gone");
+      assertEquals(4, spec(group(h, gang, "train-gang-1")).get("minMember"));
     }
   }
 
-  private static GenericKubernetesResource group(OperatorHarness h, String name) {
-    return h.client.genericKubernetesResources("scheduling.x-k8s.io/v1alpha1", "PodGroup").inNamespace("team-a")
-        .withName(name).get();
+  private static GenericKubernetesResource group(OperatorHarness h, GangScheduler gang, String name) {
+    return h.client.genericKubernetesResources(gang.apiVersion(), "PodGroup").inNamespace("team-a").withName(name)
+        .get();
   }
 }
