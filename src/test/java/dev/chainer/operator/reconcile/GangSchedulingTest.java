@@ -81,7 +81,7 @@ class GangSchedulingTest {
   void aFourWorkerGangRunsToTheEndAndEachAttemptHasItsOwnPodGroup(GangScheduler gang) {
     String crd = "podgroups." + gang.apiVersion().substring(0, gang.apiVersion().indexOf('/'));
     try (OperatorHarness h = OperatorHarness.withIntegrations(config(gang), crd)) {
-      h.kubelet.launcherRunTime(Duration.ofSeconds(2)).scheduling(false).start();
+      h.kubelet.launcherRunTime(Duration.ofMinutes(10)).scheduling(false).start();
       ChainerJob job = h.submit(TestJobs.job("train", FOUR_GPU_WORKERS + "runPolicy:\n  backoffLimit: 1\n"));
       ChainerJobStatus waiting = h.await(() -> h.status(job), s -> "WaitingForGang".equals(s.getReason()),
           "the gang's wait on the status");
@@ -92,6 +92,8 @@ class GangSchedulingTest {
       assertEquals(4, spec(first).get("minMember"));
       assertEquals(h.get(job).getMetadata().getUid(), first.getMetadata().getOwnerReferences().get(0).getUid());
       h.kubelet.evict("team-a", "train-worker-2");
+      h.await(() -> h.status(job), s -> Integer.valueOf(1).equals(s.getRestartCount()), "a restart");
+      h.kubelet.launcherRunTime(Duration.ofMillis(300));
       ChainerJobStatus done = h.awaitPhase(job, JobPhase.Completed);
       assertEquals(1, done.getRestartCount());
       assertNull(group(h, gang, "train-gang"), "the first attempt's gang is gone");

@@ -21,7 +21,8 @@ class JobMetricsTest extends WithOperator {
 
   @Test
   void countsDurationsAndPhasesMatchTheJobsThatRan() {
-    h.kubelet.launcherRunTime(Duration.ofSeconds(1)).start();
+    // Launchers run until told otherwise, so that nothing ends before the test has done what it does to it.
+    h.kubelet.launcherRunTime(Duration.ofMinutes(10)).start();
     ChainerJob ok = h.submit(mpi(""));
     ChainerJob bad = h.submit(TestJobs.job("bad", SPEC + "runPolicy:\n  backoffLimit: 1\n"));
     ChainerJob stop = h.submit(TestJobs.job("stop", SPEC));
@@ -32,6 +33,8 @@ class JobMetricsTest extends WithOperator {
     h.kubelet.evict("team-a", "bad-worker-1");
     h.awaitPhase(stop, JobPhase.Running);
     h.editPolicy(stop, p -> p.setCancel(true));
+    h.awaitPhase(ok, JobPhase.Running);
+    h.kubelet.launcherRunTime(Duration.ofMillis(300));
     h.awaitPhase(ok, JobPhase.Completed);
     h.awaitPhase(bad, JobPhase.Failed);
     h.awaitPhase(stop, JobPhase.Canceled);
