@@ -86,9 +86,10 @@ public final class LauncherPod {
         .withArgs(KubeletEscape.escapeAll(argv))
         .withEnv(env)
         .withResources(TrainingPod.resources(ctx, ctx.launcherSettings(), 0))
-        .withVolumeMounts(TrainingPod.mpiMounts())
+        .withVolumeMounts(TrainingPod.mpiMounts(ctx))
         .build();
     return new PodSpecBuilder()
+        .withInitContainers(TrainingPod.sshKeyStep(ctx))
         .withContainers(launcher)
         .withVolumes(TrainingPod.mpiVolumes(ctx))
         .withHostname(ctx.names().launcherHostname())

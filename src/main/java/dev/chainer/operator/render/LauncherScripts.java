@@ -43,6 +43,18 @@ public final class LauncherScripts {
       "fi",
       "");
 
+  /**
+   * A restricted job's key step, run as the pod's user: copies the job's keys from the Secret (root's, readable
+   * through fsGroup) into the pod's private memory-backed directory, owned by that user, mode 0600.
+   */
+  public static final String COPY_KEYS = String.join("\n",
+      "set -eu",
+      "umask 077",
+      "cp -L -- " + Paths.SSH_SECRET + "/id_ed25519 " + Paths.SSH_SECRET + "/id_ed25519.pub "
+          + Paths.SSH_SECRET + "/authorized_keys " + Paths.SSH + "/",
+      "chmod 600 " + Paths.SSH + "/*",
+      "");
+
   /** Worker: sshd needs its privilege-separation directory; then it runs in the foreground, logging to stderr. */
   public static final String RUN_SSHD = String.join("\n",
       "mkdir -p /run/sshd",

@@ -21,6 +21,8 @@ public final class Paths {
   /** The job's SSH key pair (Secret). */
   public static final String SSH = "/etc/chainer/ssh";
   public static final String SSH_PRIVATE_KEY = SSH + "/id_ed25519";
+  /** Where a restricted job's init step reads the SSH Secret, to copy it to {@link #SSH} as the pod's user. */
+  public static final String SSH_SECRET = "/etc/chainer/ssh-secret";
   /** The job's hostfile and SSH client / server configuration (ConfigMap). */
   public static final String MPI = "/etc/chainer/mpi";
   public static final String HOSTFILE = MPI + "/hostfile";

@@ -29,9 +29,11 @@ public final class SshFiles {
 
   /**
    * Server side (workers): key-only login with the job's key, which is also the host key. StrictModes is off
-   * because Secret volumes are symlinks in directories the kubelet owns (and, for a restricted job, group-readable
-   * through fsGroup); the key files themselves are 0400 or 0440 and never writable. A restricted job's sshd runs as
-   * its user: an unprivileged port, its PID file in /tmp (it may not write /run), no PAM, and logins only as that user.
+   * because the keys' directory is the kubelet's (a Secret volume of symlinks as root; for a restricted job the
+   * world-writable emptyDir its key step copies them into), whose modes StrictModes refuses; the key files are
+   * never writable by others (0400 as root; the user's own 0600 copies when restricted). A restricted job's sshd
+   * runs as its user: an unprivileged port, its PID file in /tmp (it may not write /run), no PAM, and logins only
+   * as that user.
    */
   public static String sshdConfig(SecuritySettings security) {
     List<String> lines = new ArrayList<>(List.of(

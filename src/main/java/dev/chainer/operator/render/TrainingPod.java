@@ -2,6 +2,7 @@ package dev.chainer.operator.render;
 
 import dev.chainer.operator.api.PodSettings;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -25,6 +26,7 @@ public final class TrainingPod {
   public static final String SHM_VOLUME = "shm";
   private static final String SSH_VOLUME = "ssh-keys";
   private static final String MPI_VOLUME = "mpi-config";
+  private static final String SSH_PRIVATE_VOLUME = "ssh-private";
 
   private TrainingPod() {}
 
@@ -68,23 +70,43 @@ public final class TrainingPod {
   }
 
   /**
-   * The job's SSH keys and MPI configuration. As root the keys are 0400: OpenSSH refuses a private key that others
-   * can read when it is the reader's own file. A restricted job's user does not own them: the kubelet writes them
-   * owned by root with the pod's fsGroup as their group, so they are 0440 and read through that group, which
-   * OpenSSH accepts (it checks the mode only of key files the user owns).
+   * The job's SSH keys and MPI configuration. As root the Secret is mounted at {@link Paths#SSH}, 0400 (OpenSSH
+   * refuses a private key that others can read). A restricted job's user could not own the Secret's files (the
+   * kubelet writes them as root, readable through fsGroup: 0440), so an init step copies them, as that user, into a
+   * private memory-backed directory at {@link Paths#SSH}: owned by the user, 0600, as OpenSSH wants its keys.
    */
   public static List<Volume> mpiVolumes(RenderContext ctx) {
-    int mode = ctx.security().restricted() ? 0440 : 0400;
-    return List.of(
+    boolean restricted = ctx.security().restricted();
+    List<Volume> volumes = new ArrayList<>(List.of(
         new VolumeBuilder().withName(SSH_VOLUME).withNewSecret().withSecretName(ctx.names().sshSecret(ctx.attempt()))
-            .withDefaultMode(mode).endSecret().build(),
+            .withDefaultMode(restricted ? 0440 : 0400).endSecret().build(),
         new VolumeBuilder().withName(MPI_VOLUME).withNewConfigMap().withName(ctx.names().mpiConfigMap())
-            .endConfigMap().build());
+            .endConfigMap().build()));
+    if (restricted) {
+      volumes.add(new VolumeBuilder().withName(SSH_PRIVATE_VOLUME).withNewEmptyDir().withMedium("Memory")
+          .withSizeLimit(new Quantity("1Mi")).endEmptyDir().build());
+    }
+    return volumes;
   }
 
-  public static List<VolumeMount> mpiMounts() {
-    return List.of(DataMounts.mount(SSH_VOLUME, Paths.SSH, null, true),
+  public static List<VolumeMount> mpiMounts(RenderContext ctx) {
+    return List.of(ctx.security().restricted() ? DataMounts.mount(SSH_PRIVATE_VOLUME, Paths.SSH, null, false)
+            : DataMounts.mount(SSH_VOLUME, Paths.SSH, null, true),
         DataMounts.mount(MPI_VOLUME, Paths.MPI, null, true));
+  }
+
+  /** A restricted job's key step (see {@link #mpiVolumes}); none as root. */
+  public static List<Container> sshKeyStep(RenderContext ctx) {
+    if (!ctx.security().restricted()) {
+      return List.of();
+    }
+    return List.of(new ContainerBuilder()
+        .withName("ssh-keys")
+        .withImage(ctx.effective().image())
+        .withCommand(KubeletEscape.escapeAll(List.of("/bin/sh", "-c", LauncherScripts.COPY_KEYS, "chainer-ssh-keys")))
+        .withVolumeMounts(DataMounts.mount(SSH_VOLUME, Paths.SSH_SECRET, null, true),
+            DataMounts.mount(SSH_PRIVATE_VOLUME, Paths.SSH, null, false))
+        .build());
   }
 
   /** The role's resources, plus one GPU per process unless the user set a GPU limit. */

@@ -40,13 +40,14 @@ public final class WorkerStatefulSet {
     List<Volume> volumes = new ArrayList<>(TrainingPod.volumes(ctx));
     volumes.addAll(TrainingPod.mpiVolumes(ctx));
     List<VolumeMount> mounts = new ArrayList<>(TrainingPod.mounts(ctx));
-    mounts.addAll(TrainingPod.mpiMounts());
+    mounts.addAll(TrainingPod.mpiMounts(ctx));
     List<EnvVar> env = TrainingPod.environment(ctx);
     // Fresh workers per attempt: the label tells the operator which StatefulSet and pods are stale.
     String attempt = Integer.toString(ctx.attempt());
 
     PodSpecBuilder pod = new PodSpecBuilder()
-        .withInitContainers(TrainingPod.initContainers(ctx))
+        .withInitContainers(TrainingPod.sshKeyStep(ctx))
+        .addAllToInitContainers(TrainingPod.initContainers(ctx))
         .withContainers(new ContainerBuilder()
             .withName("worker")
             .withImage(ctx.effective().image())

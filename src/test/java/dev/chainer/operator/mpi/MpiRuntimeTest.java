@@ -151,11 +151,13 @@ class MpiRuntimeTest {
       PodSpec workerPod = objects.workers().get().getSpec().getTemplate().getSpec();
       for (int i = 0; i < workers; i++) {
         prepareHost(net, workerNs.get(i), names.workerPod(i), hosts.toString(), workerPod, objects);
+        runKeyStep(net, workerNs.get(i), names.workerPod(i), workerPod);
         net.start(workerNs.get(i), names.workerPod(i), environment(workerPod, workerPod.getContainers().get(0)),
             asPodUser(workerPod, Rendered.argv(workerPod.getContainers().get(0))), dir.resolve("worker-" + i + ".log"));
       }
       PodSpec launcherPod = objects.launcher().getSpec();
       prepareHost(net, launcherNs, names.launcherHostname(), hosts.toString(), launcherPod, objects);
+      runKeyStep(net, launcherNs, names.launcherHostname(), launcherPod);
       Path log = dir.resolve("launcher.log");
       Process launcher = net.start(launcherNs, names.launcherHostname(),
           environment(launcherPod, launcherPod.getContainers().get(0)),
@@ -164,6 +166,23 @@ class MpiRuntimeTest {
         fail("the launcher did not finish in 180 s:\n" + Files.readString(log) + workerLogs(workers));
       }
       return new Run(launcher.exitValue(), Files.readString(log) + workerLogs(workers), ranks());
+    }
+  }
+
+  /** A restricted pod's init step that copies the keys, run as the kubelet would before the pod's container. */
+  private void runKeyStep(TestNetwork net, String ns, String hostname, PodSpec pod) throws Exception {
+    for (Container init : pod.getInitContainers()) {
+      if (!init.getName().equals("ssh-keys")) {
+        continue;
+      }
+      Path log = dir.resolve(hostname + "-ssh-keys.log");
+      Process p = net.start(ns, hostname, environment(pod, init), asPodUser(pod, Rendered.argv(init)), log);
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(0, p.exitValue(), Files.readString(log));
+      Path key = TestNetwork.ETC_NETNS.resolve(ns).resolve("chainer/ssh/id_ed25519");
+      assertEquals(pod.getSecurityContext().getRunAsUser().intValue(), Files.getAttribute(key, "unix:uid"),
+          "the private key is the pod user's own");
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
     }
   }
 
@@ -209,13 +228,24 @@ class MpiRuntimeTest {
       net.writeEtc(ns, "group", Files.readString(Path.of("/etc/group")) + "chainer:x:" + context.getRunAsGroup()
           + ":\n", "rw-r--r--");
     }
-    Container c = pod.getContainers().get(0);
-    for (VolumeMount mount : c.getVolumeMounts()) {
+    List<VolumeMount> mounts = new ArrayList<>();
+    pod.getInitContainers().forEach(init -> mounts.addAll(init.getVolumeMounts()));
+    mounts.addAll(pod.getContainers().get(0).getVolumeMounts());
+    for (VolumeMount mount : mounts) {
       Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst()
           .orElseThrow();
       Map<String, String> files;
       String mode;
-      if (volume.getSecret() != null) {
+      if (volume.getEmptyDir() != null && mount.getMountPath().startsWith("/etc/")) {
+        // An emptyDir as the kubelet makes it: world-writable, with the pod's fsGroup.
+        Path made = TestNetwork.ETC_NETNS.resolve(ns).resolve(mount.getMountPath().substring(5));
+        Files.createDirectories(made);
+        Files.setPosixFilePermissions(made, PosixFilePermissions.fromString("rwxrwxrwx"));
+        if (fsGroup != null) {
+          Files.setAttribute(made, "unix:gid", fsGroup.intValue());
+        }
+        continue;
+      } else if (volume.getSecret() != null) {
         files = objects.sshSecret().orElseThrow().getStringData();
         mode = PosixFilePermissions.toString(permissions(volume.getSecret().getDefaultMode()));
       } else if (volume.getConfigMap() != null) {

@@ -144,6 +144,17 @@ class SecurityProfileTest {
     assertTrue(r.objects().mpiConfigMap().get().getData().get("ssh_config").contains("  Port 2222\n"));
     assertEquals(0440, r.workerPod().getVolumes().stream().filter(v -> v.getSecret() != null).findFirst()
         .orElseThrow().getSecret().getDefaultMode());
+    // The keys reach sshd and ssh as the user's own files: copied by an init step from the Secret, mounted there only.
+    for (PodSpec pod : List.of(r.workerPod(), r.launcherPod())) {
+      Container step = pod.getInitContainers().get(0);
+      assertEquals("ssh-keys", step.getName());
+      assertEquals(List.of(Paths.SSH_SECRET, Paths.SSH), step.getVolumeMounts().stream().map(m -> m.getMountPath())
+          .toList());
+      var keys = pod.getContainers().get(0).getVolumeMounts().stream().filter(m -> m.getMountPath().equals(Paths.SSH))
+          .findFirst().orElseThrow();
+      assertTrue(pod.getVolumes().stream().anyMatch(v -> v.getName().equals(keys.getName()) && v.getEmptyDir() != null
+          && "Memory".equals(v.getEmptyDir().getMedium())), "a private in-memory directory, not the Secret");
+    }
   }
 
   @Test
