@@ -39,6 +39,9 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   private static final String CRDS = "customresourcedefinitions";
   private final Map<String, Map.Entry<String, CustomResourceDefinition>> parsedCrds = new ConcurrentHashMap<>();
   private final Admission admission;
+  private final Tombstones tombstones = new Tombstones();
+  private static final java.util.regex.Pattern WATCHED_NAME =
+      java.util.regex.Pattern.compile("fieldSelector=metadata\\.name(?:%3D|=)([^&]+)");
 
   /** @param cel whether CRDs keep their CEL rules, as on Kubernetes 1.25 and later (see {@link Admission}) */
   IndexedCrudDispatcher(boolean cel) {
@@ -66,6 +69,9 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
         resource = null;
       }
     }
+    if (newState == null && oldAttributes != null) {
+      tombstones.deleted(requestResourceVersion(), oldAttributes, map.get(oldAttributes));
+    }
     super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
     if (oldAttributes != null) {
       keys(oldAttributes).forEach(k -> index.computeIfPresent(k, (key, set) -> {
@@ -77,6 +83,19 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       AttributeSet stored = storedKey(pathAttributes, resource, newState);
       keys(stored).forEach(k -> index.computeIfAbsent(k, key -> ConcurrentHashMap.newKeySet()).add(stored));
     }
+  }
+
+  /** A watch from a resourceVersion also hears of the deletions since then, as on a real API server. */
+  @Override
+  public MockResponse handleWatch(String path) {
+    return tombstones.replaying(path, watchQuery(path), super.handleWatch(path));
+  }
+
+  /** The attributes a watch request selects, as the original computes them (path, labels, a name field selector). */
+  private AttributeSet watchQuery(String path) {
+    AttributeSet query = ((KubernetesAttributesExtractor) getAttributeExtractor()).fromPath(path);
+    java.util.regex.Matcher name = WATCHED_NAME.matcher(path);
+    return name.find() ? query.add(new Attribute("name", name.group(1))) : query;
   }
 
   /** What to store: the new state as admission leaves it (pruned), or a refusal for the request to answer. */

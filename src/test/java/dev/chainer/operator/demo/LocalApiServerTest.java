@@ -66,6 +66,33 @@ class LocalApiServerTest {
     assertEquals("a", client.namespaces().withName("a").get().getMetadata().getName());
   }
 
+  /**
+   * An informer lists, then watches from the list's resourceVersion: a deletion in between must reach it, as the API
+   * server's watch replays it, or the informer keeps the deleted object for ever.
+   */
+  @Test
+  void aWatchFromAResourceVersionHearsOfDeletionsSinceThen() throws Exception {
+    String listed = client.configMaps().inNamespace("a").list().getMetadata().getResourceVersion();
+    client.configMaps().inNamespace("a").withName("one").delete();
+    java.util.concurrent.BlockingQueue<String> events = new java.util.concurrent.LinkedBlockingQueue<>();
+    try (var watch = client.configMaps().inNamespace("a").withResourceVersion(listed).watch(
+        new io.fabric8.kubernetes.client.Watcher<ConfigMap>() {
+          @Override
+          public void eventReceived(Action action, ConfigMap resource) {
+            events.add(action + " " + resource.getMetadata().getName());
+          }
+
+          @Override
+          public void onClose(io.fabric8.kubernetes.client.WatcherException cause) { }
+        })) {
+      String event;
+      do {
+        event = events.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+      } while (event != null && !event.equals("DELETED one"));
+      assertEquals("DELETED one", event);
+    }
+  }
+
   @Test
   void readsFollowUpdatesAndDeletes() {
     ConfigMap one = client.configMaps().inNamespace("a").withName("one").get();
