@@ -153,7 +153,9 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     JobNames names = new JobNames(job.getMetadata().getName(), job.getMetadata().getNamespace(),
         config.getClusterDomain());
     Observed observed = observe(context);
-    Optional<String> snapshot = runSnapshot(job, observed, names);
+    String uid = job.getMetadata().getUid();
+    JobObjects objects = JobObjects.of(observed, names, uid);
+    Optional<String> snapshot = runSnapshot(job, objects, names);
     ChainerJob running = snapshot.map(s -> withSpec(job, RunSpec.restore(s, job.getSpec().getRunPolicy())))
         .orElse(job);
     boolean edited = snapshot.isPresent() && !snapshot.get().equals(RunSpec.snapshot(job.getSpec()));
@@ -164,13 +166,13 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     try {
       requeue = carryOut(job, running, effective,
           JobPlanner.plan(running, effective, problems, observed, now, names, edited, Kueue.manages(job, config)),
-          observed, context, now);
+          objects, context, now);
     } catch (NotOwned conflict) {
       // A create ran into an object that is not the job's: plan again knowing it, so nothing is made beside it.
       Observed seen = observed.withConflict(conflict.object());
       requeue = carryOut(job, running, effective,
-          JobPlanner.plan(running, effective, problems, seen, now, names, edited, Kueue.manages(job, config)), seen,
-          context, now);
+          JobPlanner.plan(running, effective, problems, seen, now, names, edited, Kueue.manages(job, config)),
+          JobObjects.of(seen, names, uid), context, now);
     }
     UpdateControl<ChainerJob> control = UpdateControl.noUpdate();
     requeue.ifPresent(d -> control.rescheduleAfter(d.plusMillis(100)));
@@ -179,25 +181,24 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
 
   /** Reads the training's progress into the planned status when due, then carries the plan out. */
   private Optional<Duration> carryOut(ChainerJob job, ChainerJob running, EffectiveSpec effective, Plan plan,
-      Observed observed, Context<ChainerJob> context, Instant now) {
+      JobObjects objects, Context<ChainerJob> context, Instant now) {
     Optional<Duration> requeue = plan.requeueAfter();
     if (progress.applies(plan.status())) {
       progress.update(context.getClient(), running, plan.status(), now);
       requeue = Optional.of(requeue.filter(d -> d.compareTo(progress.interval()) < 0).orElse(progress.interval()));
     }
-    apply(job, running, effective, plan, observed, context, now);
+    apply(job, running, effective, plan, objects, context, now);
     metrics.jobs().record(job.getMetadata().getNamespace(), job.getMetadata().getName(),
         JobTransitions.between(job.getStatus(), plan.status(), now), plan.status().getPhase());
     return requeue;
   }
 
   /** The spec the current run started with, stamped on its workers or launcher; empty before it starts. */
-  private static Optional<String> runSnapshot(ChainerJob job, Observed observed, JobNames names) {
+  private static Optional<String> runSnapshot(ChainerJob job, JobObjects objects, JobNames names) {
     if (job.getSpec() == null) {
       return Optional.empty();
     }
     int attempt = job.getStatus() == null ? 0 : job.getStatus().currentAttempt();
-    JobObjects objects = JobObjects.of(observed, names, job.getMetadata().getUid());
     Optional<HasMetadata> started = objects.workers(attempt).map(HasMetadata.class::cast)
         .or(() -> objects.launcher(names.launcherPod(attempt)));
     return started.map(o -> o.getMetadata().getAnnotations() == null ? null
@@ -228,15 +229,15 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
   }
 
   /** Carries out a plan: objects are rendered from the running spec, the status is written onto the job. */
-  private void apply(ChainerJob job, ChainerJob running, EffectiveSpec effective, Plan plan, Observed observed,
+  private void apply(ChainerJob job, ChainerJob running, EffectiveSpec effective, Plan plan, JobObjects objects,
       Context<ChainerJob> context, Instant now) {
     KubernetesClient client = context.getClient();
     String ns = job.getMetadata().getNamespace();
     int attempt = plan.status().currentAttempt();
     if (plan.createInfrastructure() || plan.createWorkers() || plan.createLauncher() || plan.createWorkload()) {
-      create(running, effective, plan, observed, context, attempt);
+      create(running, effective, plan, objects, context, attempt);
     }
-    KueueWorkloads.carryOut(plan, job, observed, client, config, now);
+    KueueWorkloads.carryOut(plan, job, objects, client, config, now);
     forgetOldDeletions(now);
     plan.deletions().forEach(d -> deleteOnce(d, ns, client, now));
     EventRecorder events = new EventRecorder(client);
@@ -253,10 +254,8 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     }
   }
 
-  private void create(ChainerJob job, EffectiveSpec effective, Plan plan, Observed observed,
+  private void create(ChainerJob job, EffectiveSpec effective, Plan plan, JobObjects objects,
       Context<ChainerJob> context, int attempt) {
-    JobObjects objects = JobObjects.of(observed, new JobNames(job.getMetadata().getName(),
-        job.getMetadata().getNamespace(), config.getClusterDomain()), job.getMetadata().getUid());
     boolean needKeys = plan.createInfrastructure() && !objects.has(Secret.class, JobLabels.ROLE_SSH, attempt);
     String password = plan.createInfrastructure() && !objects.has(Secret.class, JobLabels.ROLE_REGISTRY, attempt)
         ? registryPassword(job, effective.imageRegistryDetails(), context) : null;

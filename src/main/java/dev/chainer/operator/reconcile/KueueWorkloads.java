@@ -9,7 +9,6 @@ import dev.chainer.operator.kueue.PodSetUpdate;
 import dev.chainer.operator.kueue.WorkloadRender;
 import dev.chainer.operator.render.DesiredObjects;
 import dev.chainer.operator.status.JobObjects;
-import dev.chainer.operator.status.Observed;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -57,13 +56,11 @@ final class KueueWorkloads {
     return c == null ? null : c.getValue();
   }
 
-  static void carryOut(Plan plan, ChainerJob job, Observed observed, KubernetesClient client, OperatorConfig config,
+  static void carryOut(Plan plan, ChainerJob job, JobObjects objects, KubernetesClient client, OperatorConfig config,
       Instant at) {
     if (!plan.releaseQuota() && !plan.finishWorkload()) {
       return;
     }
-    JobObjects objects = JobObjects.of(observed, new dev.chainer.operator.render.JobNames(job.getMetadata().getName(),
-        job.getMetadata().getNamespace(), null), job.getMetadata().getUid());
     objects.workload().ifPresent(workload -> {
       GenericKubernetesResource copy = Serialization.clone(workload);
       Map<String, Object> status = status(copy);
