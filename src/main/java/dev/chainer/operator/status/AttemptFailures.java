@@ -57,13 +57,13 @@ public final class AttemptFailures {
       return failure(FailureReason.DeadlineExceeded, name, what + " reached its activeDeadlineSeconds");
     }
     if ("Evicted".equals(podReason)) {
-      return failure(FailureReason.LauncherEvicted, name, what + " was evicted" + message(pod));
+      return failure(FailureReason.LauncherEvicted, name, what + " was evicted" + PodFacts.podMessage(pod));
     }
     return PodFacts.terminated(pod, LauncherPod.CONTAINER)
         .map(t -> new AttemptFailure(PodFacts.containerReason(t, FailureReason.LauncherFailed), name,
             what + " " + PodFacts.describe(t)))
         .or(() -> failure(FailureReason.LauncherFailed, name, what + " failed" + (podReason == null ? ""
-            : ": " + podReason) + message(pod)));
+            : ": " + podReason) + PodFacts.podMessage(pod)));
   }
 
   /** The launcher was created (the status says so) and is gone without having reported an end. */
@@ -138,10 +138,5 @@ public final class AttemptFailures {
 
   private static Optional<AttemptFailure> failure(FailureReason reason, String object, String message) {
     return Optional.of(new AttemptFailure(reason, object, message));
-  }
-
-  private static String message(Pod pod) {
-    String m = pod.getStatus() == null ? null : pod.getStatus().getMessage();
-    return m == null || m.isBlank() ? "" : ": " + m;
   }
 }

@@ -91,7 +91,7 @@ public final class PodFacts {
       String reason = pod.getStatus().getReason() == null ? phase(pod) : pod.getStatus().getReason();
       if ("Evicted".equals(reason)) {
         return Optional.of(new AttemptFailure(FailureReason.WorkerEvicted, pod.getMetadata().getName(),
-            name + " " + reason + message(pod.getStatus().getMessage())));
+            name + " " + reason + podMessage(pod)));
       }
       // A container that ended with the pod says more (OOMKilled, its exit code) than the pod's phase.
       Optional<ContainerStateTerminated> ended = concat(pod.getStatus().getInitContainerStatuses(),
@@ -100,7 +100,7 @@ public final class PodFacts {
           .findFirst();
       return Optional.of(new AttemptFailure(ended.map(t -> containerReason(t, FailureReason.WorkerFailed))
           .orElse(FailureReason.WorkerFailed), pod.getMetadata().getName(), name + " " + reason
-          + ended.map(t -> " (" + describe(t) + ")").orElse("") + message(pod.getStatus().getMessage())));
+          + ended.map(t -> " (" + describe(t) + ")").orElse("") + podMessage(pod)));
     }
     if (pod.getStatus() == null) {
       return Optional.empty();
@@ -144,6 +144,11 @@ public final class PodFacts {
 
   private static String message(String m) {
     return m == null || m.isBlank() ? "" : ": " + m;
+  }
+
+  /** ": <the pod's status message>", or nothing when it has none. */
+  static String podMessage(Pod pod) {
+    return message(pod.getStatus() == null ? null : pod.getStatus().getMessage());
   }
 
   private static List<ContainerStatus> concat(List<ContainerStatus> a, List<ContainerStatus> b) {
