@@ -1,0 +1,27 @@
+package dev.chainer.operator.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The operator's command line. */
+@Command(name = "chainer-operator", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Runs distributed Chainer / ChainerMN training jobs (ChainerJob resources) on Kubernetes.",
+    subcommands = {RunCommand.class, RenderCommand.class})
+public final class Main extends CommandGroup {
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  public static int run(String... args) {
+    return execute(new Main(), args);
+  }
+
+  public static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"chainer-operator " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

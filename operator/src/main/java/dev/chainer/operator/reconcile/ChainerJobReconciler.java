@@ -1,0 +1,410 @@
+package dev.chainer.operator.reconcile;
+
+import dev.chainer.operator.runtime.OperatorMetrics;
+import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.ChainerJobSpec;
+import dev.chainer.operator.spec.JobContext;
+import dev.chainer.operator.api.ImageRegistryDetails;
+import dev.chainer.operator.config.GangScheduler;
+import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.render.DesiredObjects;
+import dev.chainer.operator.spec.JobLabels;
+import dev.chainer.operator.spec.JobNames;
+import dev.chainer.operator.render.JobRenderer;
+import dev.chainer.operator.spec.RunSpec;
+import dev.chainer.operator.render.SshKeyPair;
+import dev.chainer.operator.kueue.Kueue;
+import dev.chainer.operator.status.JobObjects;
+import dev.chainer.operator.status.JobTransitions;
+import dev.chainer.operator.status.ObjectRef;
+import dev.chainer.operator.status.Observed;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
+import dev.chainer.operator.validation.Problem;
+import dev.chainer.operator.validation.SpecValidator;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thin shell around {@link JobPlanner}: reads the job and what it owns from the informer caches,
+ * asks the planner what to do, and does it. Owned objects are only ever created or deleted, never
+ * updated, and the job's spec is never written.
+ */
+@ControllerConfiguration(name = ChainerJobReconciler.NAME)
+public class ChainerJobReconciler implements Reconciler<ChainerJob> {
+  public static final String NAME = "chainerjob";
+  /** Informers watch only objects carrying this label: the operator's own, never unrelated pods. */
+  public static final String OWNED_SELECTOR = JobLabels.MANAGED_BY + "=" + JobLabels.OPERATOR;
+  private static final Logger LOG = LoggerFactory.getLogger(ChainerJobReconciler.class);
+
+  private final OperatorConfig config;
+  private final Clock clock;
+  private final OperatorMetrics metrics;
+  private final ProgressReader progress;
+  /**
+   * Objects this operator deleted in the last minute, by uid. Until the informer sees a deletion, a
+   * reconcile still finds the object in its cache; this keeps it from deleting it again. Losing it (a
+   * restart) costs at most one redundant, harmless DELETE.
+   */
+  private final Map<String, Instant> recentlyDeleted = new java.util.concurrent.ConcurrentHashMap<>();
+
+  public ChainerJobReconciler(OperatorConfig config, Clock clock, OperatorMetrics metrics) {
+    this.config = config;
+    this.clock = clock;
+    this.metrics = metrics;
+    this.progress = new ProgressReader(config);
+  }
+
+  @Override
+  public List<EventSource<?, ChainerJob>> prepareEventSources(EventSourceContext<ChainerJob> context) {
+    // Owner references tell the job's objects from others holding its names (see JobObjects).
+    String[] existence = {"metadata.labels", "metadata.uid", "metadata.ownerReferences"};
+    List<EventSource<?, ChainerJob>> sources = new java.util.ArrayList<>(List.of(
+        informer(Pod.class, context, "metadata.labels", "metadata.uid", "metadata.ownerReferences",
+            "metadata.annotations", "metadata.deletionTimestamp", "status"),
+        informer(StatefulSet.class, context, "metadata.labels", "metadata.uid", "metadata.ownerReferences",
+            "metadata.annotations", "metadata.deletionTimestamp", "metadata.generation", "spec.replicas"),
+        informer(Service.class, context, existence),
+        informer(ConfigMap.class, context, existence),
+        informer(Secret.class, context, existence)));
+    // Kinds of optional integrations are watched only when configured: their CRDs may not be installed.
+    GangScheduler gang = config.getGangScheduler();
+    if (gang != GangScheduler.NONE) {
+      sources.add(genericInformer("podgroups", new GroupVersionKind(gang.apiVersion(), "PodGroup"), context));
+    }
+    if (config.isKueueIntegration()) {
+      sources.add(genericInformer("workloads", new GroupVersionKind(Kueue.apiVersion(config), "Workload"), context));
+    }
+    return sources;
+  }
+
+  /** An informer on the operator's own objects of a kind it has no Java model of (PodGroups). */
+  private static EventSource<?, ChainerJob> genericInformer(String name, GroupVersionKind kind,
+      EventSourceContext<ChainerJob> context) {
+    var configuration = InformerEventSourceConfiguration.from(kind, ChainerJob.class)
+        .withName(name)
+        .withLabelSelector(OWNED_SELECTOR)
+        .withSecondaryToPrimaryMapper(ChainerJobReconciler::jobOf)
+        .build();
+    return new InformerEventSource<>(configuration, context);
+  }
+
+  /** Every kind maps back to its job by the job-name label (worker pods are owned by their StatefulSet). */
+  private static Set<ResourceID> jobOf(HasMetadata r) {
+    String job = r.getMetadata().getLabels() == null ? null : r.getMetadata().getLabels().get(JobLabels.JOB_NAME);
+    return job == null ? Set.of() : Set.of(new ResourceID(job, r.getMetadata().getNamespace()));
+  }
+
+  /**
+   * An informer on the operator's own objects of one kind, caching only the fields the planner reads
+   * ({@code kept}): a pod's spec or a Secret's keys are never needed again once created, and dropping them
+   * is most of the operator's memory with many jobs.
+   */
+  private static <R extends HasMetadata> EventSource<?, ChainerJob> informer(Class<R> type,
+      EventSourceContext<ChainerJob> context, String... kept) {
+    var configuration = InformerEventSourceConfiguration.from(type, ChainerJob.class)
+        .withName(HasMetadata.getPlural(type)) // the name health probes report
+        .withLabelSelector(OWNED_SELECTOR)
+        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type,
+            context.getClient().getKubernetesSerialization(), kept))
+        .withSecondaryToPrimaryMapper(ChainerJobReconciler::jobOf)
+        .build();
+    return new InformerEventSource<>(configuration, context);
+  }
+
+  @Override
+  public UpdateControl<ChainerJob> reconcile(ChainerJob job, Context<ChainerJob> context) {
+    if (job.getSpec() != null && !job.getSpec().isManagedByOperator()) {
+      return UpdateControl.noUpdate(); // another controller's (MultiKueue's): not even a status is written
+    }
+    Instant now = clock.instant();
+    JobContext observedJob = JobContext.of(job, config);
+    Observed observed = observe(context);
+    String uid = job.getMetadata().getUid();
+    JobObjects objects = JobObjects.of(observed, observedJob.names(), uid);
+    Optional<String> snapshot = runSnapshot(observedJob, objects);
+    // The job as it runs: once started, with the spec its run started with (and the current runPolicy).
+    JobContext running = snapshot.map(s -> observedJob.withJob(withSpec(job, RunSpec.restore(s,
+        job.getSpec().getRunPolicy())))).orElse(observedJob);
+    boolean edited = snapshot.isPresent() && !snapshot.get().equals(RunSpec.snapshot(job.getSpec()));
+    List<Problem> problems = SpecValidator.validate(running);
+    boolean kueue = Kueue.manages(job, config);
+    Optional<Duration> requeue;
+    try {
+      requeue = carryOut(job, running, JobPlanner.plan(running, objects, problems, now, edited, kueue), objects,
+          context, now);
+    } catch (NotOwned conflict) {
+      // A create ran into an object that is not the job's: plan again knowing it, so nothing is made beside it.
+      JobObjects seen = JobObjects.of(observed.withConflict(conflict.object()), observedJob.names(), uid);
+      requeue = carryOut(job, running, JobPlanner.plan(running, seen, problems, now, edited, kueue), seen, context,
+          now);
+    }
+    UpdateControl<ChainerJob> control = UpdateControl.noUpdate();
+    requeue.ifPresent(d -> control.rescheduleAfter(d.plusMillis(100)));
+    return control;
+  }
+
+  /** Reads the training's progress into the planned status when due, then carries the plan out. */
+  private Optional<Duration> carryOut(ChainerJob job, JobContext running, Plan plan, JobObjects objects,
+      Context<ChainerJob> context, Instant now) {
+    Optional<Duration> requeue = plan.requeueAfter();
+    if (progress.applies(plan.status())) {
+      progress.update(context.getClient(), running.job(), plan.status(), now);
+      requeue = Optional.of(requeue.filter(d -> d.compareTo(progress.interval()) < 0).orElse(progress.interval()));
+    }
+    apply(job, running, plan, objects, context, now);
+    metrics.jobs().record(job.getMetadata().getNamespace(), job.getMetadata().getName(),
+        JobTransitions.between(job.getStatus(), plan.status(), now), plan.status().getPhase());
+    return requeue;
+  }
+
+  /** The spec the current run started with, stamped on its workers or launcher; empty before it starts. */
+  private static Optional<String> runSnapshot(JobContext job, JobObjects objects) {
+    if (job.job().getSpec() == null) {
+      return Optional.empty();
+    }
+    int attempt = job.attempt();
+    Optional<HasMetadata> started = objects.workers(attempt).map(HasMetadata.class::cast)
+        .or(() -> objects.launcher(job.names().launcherPod(attempt)));
+    return started.map(o -> o.getMetadata().getAnnotations() == null ? null
+        : o.getMetadata().getAnnotations().get(RunSpec.ANNOTATION));
+  }
+
+  /**
+   * The job with another spec. A shallow copy: JOSDK hands each reconcile its own copy of the job, and the
+   * planner builds a new status rather than changing this one, so nothing here is shared with the cache.
+   */
+  private static ChainerJob withSpec(ChainerJob job, ChainerJobSpec spec) {
+    ChainerJob copy = new ChainerJob();
+    copy.setMetadata(job.getMetadata());
+    copy.setSpec(spec);
+    copy.setStatus(job.getStatus());
+    return copy;
+  }
+
+  private static Observed observe(Context<ChainerJob> context) {
+    return new Observed(
+        context.getSecondaryResourcesAsStream(StatefulSet.class).toList(),
+        context.getSecondaryResourcesAsStream(Pod.class).toList(),
+        context.getSecondaryResourcesAsStream(Service.class).toList(),
+        context.getSecondaryResourcesAsStream(ConfigMap.class).toList(),
+        context.getSecondaryResourcesAsStream(Secret.class).toList(),
+        context.getSecondaryResourcesAsStream(GenericKubernetesResource.class).toList(),
+        List.of());
+  }
+
+  /** Carries out a plan: objects are rendered from the running spec, the status is written onto the job. */
+  private void apply(ChainerJob job, JobContext running, Plan plan, JobObjects objects,
+      Context<ChainerJob> context, Instant now) {
+    KubernetesClient client = context.getClient();
+    String ns = job.getMetadata().getNamespace();
+    if (plan.createInfrastructure() || plan.createWorkers() || plan.createLauncher() || plan.createWorkload()) {
+      create(running.atAttempt(plan.status().currentAttempt()), plan, objects, context);
+    }
+    KueueWorkloads.carryOut(plan, job, objects, client, config, now);
+    forgetOldDeletions(now);
+    plan.deletions().forEach(d -> deleteOnce(d, ns, client, now));
+    EventRecorder events = new EventRecorder(client);
+    plan.events().forEach(e -> events.record(job, e, now));
+    if (!Objects.equals(plan.status(), job.getStatus())) {
+      PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(job, context, latest -> {
+        ChainerJob copy = Serialization.clone(latest);
+        copy.setStatus(plan.status());
+        return copy;
+      });
+    }
+    if (plan.deleteJob()) {
+      delete(() -> client.resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
+    }
+  }
+
+  /** Creates what the plan says is missing, rendered for the planned attempt ({@code running}'s). */
+  private void create(JobContext running, Plan plan, JobObjects objects, Context<ChainerJob> context) {
+    ChainerJob job = running.job();
+    int attempt = running.attempt();
+    boolean needKeys = plan.createInfrastructure() && !objects.has(Secret.class, JobLabels.ROLE_SSH, attempt);
+    String password = plan.createInfrastructure() && !objects.has(Secret.class, JobLabels.ROLE_REGISTRY, attempt)
+        ? registryPassword(job, running.effective().imageRegistryDetails(), context) : null;
+    DesiredObjects desired = JobRenderer.render(running, needKeys ? SshKeyPair.generate(job.getMetadata()
+        .getName()) : null, password);
+    if (plan.createWorkload()) {
+      create(KueueWorkloads.workload(job, desired, context.getClient(), config), GenericKubernetesResource.class,
+          context);
+    }
+    if (Kueue.manages(job, config)) {
+      KueueWorkloads.admitted(desired, objects, context.getClient(), config);
+    }
+    if (plan.createInfrastructure()) {
+      if (!objects.has(Service.class, null, attempt)) {
+        desired.workerService().ifPresent(s -> create(s, Service.class, context));
+      }
+      if (!objects.has(ConfigMap.class, null, attempt)) {
+        desired.mpiConfigMap().ifPresent(c -> create(c, ConfigMap.class, context));
+      }
+      if (needKeys) {
+        desired.sshSecret().ifPresent(s -> create(s, Secret.class, context));
+      }
+      if (password != null) {
+        desired.registrySecret().ifPresent(s -> create(s, Secret.class, context));
+      }
+    }
+    if (plan.createWorkers()) {
+      // The gang first: a gang scheduler binds no worker of a PodGroup it does not know yet.
+      desired.podGroup().ifPresent(g -> create(g, GenericKubernetesResource.class, context));
+      desired.workers().ifPresent(s -> create(s, StatefulSet.class, context));
+    }
+    if (plan.createLauncher()) {
+      Pod launcher = desired.launcher();
+      if (!plan.launcherWorkerUids().isEmpty()) {
+        launcher.getMetadata().getAnnotations().put(JobLabels.WORKER_UIDS, String.join(",", plan.launcherWorkerUids()));
+      }
+      create(launcher, Pod.class, context);
+    }
+  }
+
+  /**
+   * Creates an object and puts it in the informer's cache at once, so the next reconcile sees it. An object of
+   * that name already there is fine when it is the job's (a previous reconcile made it before the cache caught
+   * up); anybody else's stops this reconcile with {@link NotOwned}.
+   */
+  private static <R extends HasMetadata> void create(R object, Class<R> type, Context<ChainerJob> context) {
+    R created;
+    try {
+      created = context.getClient().resource(object).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      R existing = context.getClient().resource(object).get();
+      String owner = object.getMetadata().getOwnerReferences().get(0).getUid();
+      boolean ours = existing != null && existing.getMetadata().getOwnerReferences() != null
+          && existing.getMetadata().getOwnerReferences().stream()
+              .anyMatch(r -> Boolean.TRUE.equals(r.getController()) && owner.equals(r.getUid()));
+      if (ours || existing == null) {
+        return;
+      }
+      throw new NotOwned(ObjectRef.of(existing));
+    }
+    if (type == GenericKubernetesResource.class) {
+      return; // several informers serve that type; theirs sees it within moments
+    }
+    EventSource<R, ChainerJob> source = context.eventSourceRetriever().getEventSourceFor(type);
+    if (source instanceof InformerEventSource<R, ChainerJob> informer) {
+      informer.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+    }
+  }
+
+  /** A create found the name taken by an object whose controller is not this job. */
+  private static final class NotOwned extends RuntimeException {
+    private final transient ObjectRef object;
+
+    NotOwned(ObjectRef object) {
+      super(object + " is not owned by the job", null, false, false);
+      this.object = object;
+    }
+
+    ObjectRef object() {
+      return object;
+    }
+  }
+
+  /**
+   * Deletes one of the job's objects, only if it still has the uid the planner saw (a precondition the API server
+   * checks), so an object re-created meanwhile by somebody else is never touched. Until the informer sees a
+   * deletion, a reconcile still finds the object in its cache; {@code recentlyDeleted} keeps it from deleting it
+   * again (losing that map in a restart costs at most one redundant, harmless DELETE).
+   */
+  private void deleteOnce(ObjectRef object, String namespace, KubernetesClient client, Instant now) {
+    if (object.uid() != null && recentlyDeleted.containsKey(object.uid())) {
+      return;
+    }
+    DeleteOptions options = new DeleteOptionsBuilder().withPropagationPolicy("Background")
+        .withNewPreconditions().withUid(object.uid()).endPreconditions().build();
+    try {
+      client.raw(ApiPaths.of(object, namespace), "DELETE", options);
+    } catch (KubernetesClientException e) {
+      // Gone already, or replaced by another object of that name (the uid precondition failed): nothing to do.
+      if (e.getCode() != 404 && e.getCode() != 409) {
+        throw e;
+      }
+    }
+    if (object.uid() != null) {
+      recentlyDeleted.put(object.uid(), now);
+    }
+  }
+
+  private void forgetOldDeletions(Instant now) {
+    recentlyDeleted.values().removeIf(t -> t.isBefore(now.minusSeconds(60)));
+  }
+
+  private static void delete(Runnable deletion) {
+    try {
+      deletion.run();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  /** The registry password from the user's Secret; null (and no pull Secret yet) when it cannot be read. */
+  private String registryPassword(ChainerJob job, ImageRegistryDetails registry, Context<ChainerJob> context) {
+    if (registry == null || registry.getPullSecretName() != null || registry.getPasswordSecretRef() == null) {
+      return null;
+    }
+    String key = registry.getPasswordSecretRef().getKey() == null ? "password" : registry.getPasswordSecretRef().getKey();
+    Secret secret = context.getClient().secrets().inNamespace(job.getMetadata().getNamespace())
+        .withName(registry.getPasswordSecretRef().getName()).get();
+    String value = secret == null ? null : secret.getData() == null ? null : secret.getData().get(key);
+    if (value == null) {
+      LOG.warn("{}/{}: registry password Secret {} has no key {}", job.getMetadata().getNamespace(),
+          job.getMetadata().getName(), registry.getPasswordSecretRef().getName(), key);
+      return null;
+    }
+    return new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<ChainerJob> updateErrorStatus(ChainerJob job, Context<ChainerJob> context,
+      Exception e) {
+    // Transient API errors are retried with backoff; the job's status is left as it was.
+    metrics.reconcileFailed();
+    LOG.warn("reconcile of {}/{} failed, will retry: {}", job.getMetadata().getNamespace(),
+        job.getMetadata().getName(), e.toString());
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
+  }
+}

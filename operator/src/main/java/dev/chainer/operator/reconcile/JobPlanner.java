@@ -1,0 +1,590 @@
+package dev.chainer.operator.reconcile;
+
+import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.ChainerJobStatus;
+import dev.chainer.operator.api.CleanPodPolicy;
+import dev.chainer.operator.spec.EffectiveRunPolicy;
+import dev.chainer.operator.spec.EffectiveSpec;
+import dev.chainer.operator.spec.JobContext;
+import dev.chainer.operator.api.JobPhase;
+import dev.chainer.operator.api.LauncherStatus;
+import dev.chainer.operator.spec.JobLabels;
+import dev.chainer.operator.spec.JobNames;
+import dev.chainer.operator.kueue.WorkloadState;
+import dev.chainer.operator.status.AttemptFailure;
+import dev.chainer.operator.status.AttemptFailures;
+import dev.chainer.operator.status.FailureReason;
+import dev.chainer.operator.status.JobConditions;
+import dev.chainer.operator.status.JobObjects;
+import dev.chainer.operator.status.ObjectRef;
+import dev.chainer.operator.status.Observed;
+import dev.chainer.operator.status.PodFacts;
+import dev.chainer.operator.status.PodGroupStatus;
+import dev.chainer.operator.validation.Problem;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The job's life as a pure function: from the job, its validation result, what the cluster holds of it
+ * and the time, decide the next status and what to create or delete. No client, no clock: everything
+ * it knows arrives as arguments, so a restarted operator decides exactly what the previous one would.
+ *
+ * <p>A run is a sequence of attempts (status.attempt), one at a time: an attempt's workers and launcher are
+ * created only once every pod of the earlier attempts is gone, and only objects whose controller is this job
+ * (by uid) are read, deleted or mounted.
+ */
+public final class JobPlanner {
+  /** How often a job blocked by an object it does not own looks again: such objects are not watched. */
+  static final Duration CONFLICT_RETRY = Duration.ofSeconds(10);
+  static final String WAITING_FOR_ADMISSION = "WaitingForAdmission";
+  private final ChainerJob job;
+  private final EffectiveSpec spec;
+  private final JobObjects objects;
+  private final Instant now;
+  private final JobNames names;
+  private final ChainerJobStatus previous;
+  private final ChainerJobStatus next;
+  private final Plan plan = new Plan();
+  private boolean specEdited;
+  private boolean kueue;
+
+  private JobPlanner(JobContext context, JobObjects objects, Instant now) {
+    this.job = context.job();
+    this.spec = context.effective();
+    this.objects = objects;
+    this.now = now;
+    this.names = context.names();
+    ChainerJobStatus current = job.getStatus() == null ? new ChainerJobStatus() : job.getStatus();
+    // A job that failed validation starts afresh once its spec is fixed.
+    this.previous = "InvalidSpec".equals(current.getReason()) ? new ChainerJobStatus() : current;
+    this.next = Serialization.clone(previous);
+  }
+
+  /**
+   * @param context the job as it runs: its spec is the snapshot the run started with (if it has started),
+   *     with the current runPolicy
+   * @param objects what the cluster holds under the job's names, sorted by ownership
+   * @param specEdited whether the job's spec was edited since its run started (the edit is ignored)
+   * @param kueue whether the job waits for Kueue's admission of its Workload before it runs
+   */
+  public static Plan plan(JobContext context, JobObjects objects, List<Problem> problems, Instant now,
+      boolean specEdited, boolean kueue) {
+    JobPlanner planner = new JobPlanner(context, objects, now);
+    planner.specEdited = specEdited;
+    planner.kueue = kueue;
+    return planner.decide(problems);
+  }
+
+  private Plan decide(List<Problem> problems) {
+    next.setObservedGeneration(generation());
+    List<Problem> errors = problems.stream().filter(Problem::isError).toList();
+    if (!errors.isEmpty()) {
+      invalid(errors);
+    } else {
+      warnOncePerGeneration(problems);
+      if (isTerminal(previous.getPhase())) {
+        finished();
+      } else if (policy().cancel()) {
+        cancel();
+      } else if (policy().suspend()) {
+        suspend();
+      } else if (kueue && !admitted()) {
+        awaitAdmission();
+      } else {
+        active();
+      }
+    }
+    next.setConditions(JobConditions.of(next, spec.mpi(), isSuspended(), generation(), previous.getConditions(), now));
+    return plan.status(next);
+  }
+
+  // --- validation ------------------------------------------------------------------------------------
+
+  private void invalid(List<Problem> errors) {
+    String message = errors.stream().map(Problem::toString).collect(Collectors.joining("; "));
+    ChainerJobStatus current = job.getStatus();
+    boolean alreadyReported = current != null && "InvalidSpec".equals(current.getReason())
+        && message.equals(current.getMessage());
+    next.setPhase(JobPhase.Failed);
+    next.setReason("InvalidSpec");
+    next.setMessage(message);
+    next.setCompletionTime(alreadyReported && current.getCompletionTime() != null ? current.getCompletionTime()
+        : now.toString());
+    next.setStartTime(current == null ? null : current.getStartTime());
+    if (!alreadyReported) {
+      plan.event(JobEvent.warning("InvalidSpec", message));
+    }
+  }
+
+  private void warnOncePerGeneration(List<Problem> problems) {
+    if (Objects.equals(previous.getObservedGeneration(), generation())) {
+      return;
+    }
+    problems.stream().filter(p -> !p.isError())
+        .forEach(p -> plan.event(JobEvent.warning("Deprecated", p.toString())));
+    if (specEdited) {
+      plan.event(JobEvent.warning("SpecChangeIgnored", "the job has started: changes to its spec are ignored "
+          + "for this run (only runPolicy takes effect); delete and re-create the job to change it"));
+    }
+  }
+
+  // --- terminal ----------------------------------------------------------------------------------------
+
+  private void finished() {
+    cleanUpWorkers();
+    boolean workloadOpen = objects.workload().filter(w -> !WorkloadState.of(w).finished()).isPresent();
+    plan.finishWorkload(kueue && workloadOpen);
+    Optional<Long> ttl = policy().ttlSecondsAfterFinished();
+    if (ttl.isPresent() && previous.getCompletionTime() != null) {
+      Instant expiry = Instant.parse(previous.getCompletionTime()).plusSeconds(ttl.get());
+      if (!now.isBefore(expiry)) {
+        plan.deleteJob(true).event(JobEvent.normal("TTLExpired", "deleting the job " + ttl.get()
+            + "s after it finished"));
+      } else {
+        plan.requeueAfter(Duration.between(now, expiry));
+      }
+    }
+  }
+
+  private void cleanUpWorkers() {
+    if (policy().cleanPodPolicy() != CleanPodPolicy.None) {
+      deleteAll(objects.allWorkerSets().stream());
+    }
+  }
+
+  private void finish(JobPhase phase, String reason, String message) {
+    next.setPhase(phase);
+    next.setReason(reason);
+    next.setMessage(message);
+    next.setCompletionTime(now.toString());
+    policy().ttlSecondsAfterFinished().ifPresent(ttl -> plan.requeueAfter(Duration.ofSeconds(ttl)));
+  }
+
+  // --- cancel and suspend ------------------------------------------------------------------------------
+
+  private void cancel() {
+    stopEverything();
+    observeWorkers();
+    observeLauncher();
+    boolean podsGone = objects.allWorkerSets().isEmpty() && objects.allWorkerPods().isEmpty()
+        && objects.launchers().stream().allMatch(PodFacts::isFinished);
+    if (podsGone) {
+      finish(JobPhase.Canceled, "Canceled", "canceled by runPolicy.cancel");
+      plan.event(JobEvent.normal("Canceled", "the job was canceled; its pods are gone"));
+    } else {
+      next.setPhase(JobPhase.CancelRequested);
+      next.setReason("CancelRequested");
+      next.setMessage("removing the job's pods");
+      if (previous.getPhase() != JobPhase.CancelRequested) {
+        plan.event(JobEvent.normal("CancelRequested", "runPolicy.cancel is set: removing the job's pods"));
+      }
+    }
+  }
+
+  /** Deletes every launcher that still runs and every worker StatefulSet, of any attempt. */
+  private void stopEverything() {
+    deleteAll(objects.launchers().stream().filter(p -> !PodFacts.isFinished(p)));
+    deleteAll(objects.allWorkerSets().stream());
+  }
+
+  /**
+   * A suspension ends the current attempt (without counting it as a failure): its pods are stopped and the
+   * resumed job starts a fresh attempt, so nothing the stopped pods report (exit 143) is read as this run's.
+   */
+  private void suspend() {
+    pause("Suspended", "runPolicy.suspend is set; the job resumes from the start when it is cleared");
+    if (!"Suspended".equals(previous.getReason())) {
+      plan.event(JobEvent.normal("Suspended", "the job's pods are removed until runPolicy.suspend is cleared"));
+    }
+  }
+
+  /** Ends the current attempt without counting it (its pods are stopped) and keeps the job Queued. */
+  private void pause(String reason, String message) {
+    if (attemptStarted()) {
+      next.setAttempt(attempt() + 1);
+    }
+    stopEverything();
+    observeWorkers();
+    next.setLauncher(null);
+    next.setPhase(JobPhase.Queued);
+    next.setReason(reason);
+    next.setMessage(message);
+    // Time not admitted, like time suspended, does not count against the deadline.
+    next.setSuspendedSince(previous.getSuspendedSince() != null ? previous.getSuspendedSince() : now.toString());
+  }
+
+  // --- Kueue ---------------------------------------------------------------------------------------------
+
+  private boolean admitted() {
+    return objects.workload().map(WorkloadState::of).filter(s -> s.admitted() && !s.evicted()).isPresent();
+  }
+
+  /**
+   * No pod runs until Kueue admits the job's Workload; an eviction stops the attempt as a suspension does (no retry
+   * consumed), and once its pods are gone the quota goes back to Kueue, which queues the Workload again.
+   */
+  private void awaitAdmission() {
+    Optional<io.fabric8.kubernetes.api.model.GenericKubernetesResource> workload = objects.workload();
+    plan.createWorkload(workload.isEmpty());
+    Optional<WorkloadState> state = workload.map(WorkloadState::of);
+    boolean evicted = state.filter(WorkloadState::evicted).isPresent();
+    String name = workload.map(w -> w.getMetadata().getName()).orElse("of the job");
+    pause(WAITING_FOR_ADMISSION, evicted ? "evicted by Kueue (" + state.get().evictionMessage().orElse("no reason")
+        + "); waiting to be admitted again" : "waiting for Kueue to admit Workload " + name);
+    if (evicted && !WAITING_FOR_ADMISSION.equals(previous.getReason())) {
+      plan.event(JobEvent.warning("Evicted", next.getMessage() + "; the attempt's pods are removed"));
+    }
+    plan.releaseQuota(evicted && state.get().holdsQuota() && !objects.hasLivePods());
+  }
+
+  private boolean attemptStarted() {
+    int attempt = attempt();
+    return objects.workers(attempt).isPresent() || !objects.workerPods(attempt).isEmpty()
+        || objects.launcher(launcherName()).isPresent() || recordedLauncher().isPresent();
+  }
+
+  // --- running -----------------------------------------------------------------------------------------
+
+  private void active() {
+    resumeIfSuspended();
+    if (next.getStartTime() == null) {
+      next.setStartTime(now.toString());
+    }
+    if (deadlinePassed()) {
+      return;
+    }
+    observeWorkers();
+    observeLauncher();
+    if (!objects.conflicts().isEmpty()) {
+      blocked(JobConditions.RESOURCE_CONFLICT, "objects that are not this job's hold its names", objects.conflicts(), true);
+      plan.requeueAfter(CONFLICT_RETRY);
+      return;
+    }
+    if (!objects.previousRun().isEmpty()) {
+      blocked("WaitingForPreviousRun", "waiting for the objects of a deleted job of the same name to be removed",
+          objects.previousRun(), false);
+      return;
+    }
+    Optional<AttemptFailure> failure = AttemptFailures.of(objects, attempt(), launcherName(),
+        previous.getLauncher(), spec.mpi() ? spec.nodeCount() : 0);
+    if (failure.isPresent()) {
+      failed(failure.get());
+      return;
+    }
+    List<HasMetadata> earlier = objects.otherAttempts(attempt(), launcherName());
+    if (!earlier.isEmpty()) {
+      awaitEarlierAttempts(earlier);
+      return;
+    }
+    progress();
+  }
+
+  /** Suspended time is not run time: it is added to the deadline. */
+  private void resumeIfSuspended() {
+    String since = previous.getSuspendedSince();
+    if (since == null && !"Suspended".equals(previous.getReason())
+        && !WAITING_FOR_ADMISSION.equals(previous.getReason())) {
+      return;
+    }
+    if (since != null && next.getStartTime() != null) {
+      long suspended = Math.max(0, Duration.between(Instant.parse(since), now).toSeconds());
+      next.setSuspendedSeconds((previous.getSuspendedSeconds() == null ? 0 : previous.getSuspendedSeconds())
+          + suspended);
+    }
+    next.setSuspendedSince(null);
+    plan.event(JobEvent.normal("Resumed", "starting attempt " + attempt() + " from the beginning"));
+  }
+
+  private boolean deadlinePassed() {
+    Long limit = job.getSpec().getMaxRunDurationSeconds();
+    if (limit == null) {
+      return false;
+    }
+    long suspended = next.getSuspendedSeconds() == null ? 0 : next.getSuspendedSeconds();
+    Instant deadline = Instant.parse(next.getStartTime()).plusSeconds(limit).plusSeconds(suspended);
+    if (now.isBefore(deadline)) {
+      plan.requeueAfter(Duration.between(now, deadline));
+      return false;
+    }
+    deadlineExceeded("the job ran longer than maxRunDurationSeconds (" + limit + "s)");
+    return true;
+  }
+
+  private void deadlineExceeded(String message) {
+    stopEverything();
+    observeWorkers();
+    observeLauncher();
+    finish(JobPhase.Failed, FailureReason.DeadlineExceeded.name(), message);
+    plan.event(JobEvent.warning(FailureReason.DeadlineExceeded.name(), message + "; launcher and workers removed"));
+  }
+
+  /** The job waits, Queued, for objects it must not touch; said once as an Event (a Warning for a conflict). */
+  private void blocked(String reason, String what, List<ObjectRef> blocking, boolean warning) {
+    String message = what + ": " + describe(blocking);
+    next.setPhase(JobPhase.Queued);
+    next.setReason(reason);
+    next.setMessage(message);
+    if (!reason.equals(previous.getReason()) || !message.equals(previous.getMessage())) {
+      plan.event(warning ? JobEvent.warning(reason, message) : JobEvent.normal(reason, message));
+    }
+  }
+
+  private static String describe(List<ObjectRef> refs) {
+    String listed = refs.stream().limit(5).map(ObjectRef::toString).collect(Collectors.joining(", "));
+    return refs.size() > 5 ? listed + " and " + (refs.size() - 5) + " more" : listed;
+  }
+
+  private void failed(AttemptFailure failure) {
+    if (failure.reason() == FailureReason.DeadlineExceeded) {
+      deadlineExceeded(failure.message());
+      return;
+    }
+    int restarts = next.getRestartCount() == null ? 0 : next.getRestartCount();
+    int limit = policy().backoffLimit();
+    String reason = failure.reason().name();
+    if (restarts < limit) {
+      stopAttempt();
+      next.setAttempt(attempt() + 1);
+      next.setRestartCount(restarts + 1);
+      next.setLauncher(null);
+      next.setPhase(JobPhase.Queued);
+      next.setReason("Restarting");
+      next.setMessage(failure.toString());
+      observeWorkers();
+      plan.event(JobEvent.warning(reason, failure.message() + "; restarting the whole job (restart "
+          + (restarts + 1) + " of " + limit + ")"));
+      return;
+    }
+    deleteAll(objects.launchers().stream().filter(p -> !PodFacts.isFinished(p)));
+    cleanUpWorkers();
+    if (failure.reason() == FailureReason.LauncherLost && objects.launcher(launcherName()).isEmpty()) {
+      LauncherStatus lost = new LauncherStatus();
+      lost.setPodName(launcherName());
+      lost.setState("Unknown");
+      lost.setReason(reason);
+      next.setLauncher(lost);
+    }
+    String message = failure.message() + (limit > 0 ? " after " + restarts + " restart(s) (backoffLimit " + limit
+        + ")" : "");
+    finish(JobPhase.Failed, reason, message);
+    plan.event(JobEvent.warning(reason, message + "; the job failed"));
+  }
+
+  /** Stops the current attempt's launcher and workers; the next attempt waits until they are gone. */
+  private void stopAttempt() {
+    deleteAll(objects.launcher(launcherName()).stream());
+    deleteAll(objects.workers(attempt()).stream());
+  }
+
+  /** Removes what is left of earlier attempts; nothing of this attempt starts until all of it is gone. */
+  private void awaitEarlierAttempts(List<HasMetadata> earlier) {
+    boolean setsGone = earlier.stream().noneMatch(StatefulSet.class::isInstance);
+    // Worker pods go with their StatefulSet; deleted one by one only once it is gone (else it recreates them).
+    deleteAll(earlier.stream().filter(o -> !(o instanceof Pod p && isWorker(p)) || setsGone));
+    next.setPhase(JobPhase.Queued);
+    if (!"Restarting".equals(previous.getReason())) {
+      next.setReason("WaitingForPreviousAttempt");
+      next.setMessage("waiting for the pods of an earlier attempt to be removed: "
+          + describe(earlier.stream().map(ObjectRef::of).toList()));
+    }
+  }
+
+  private static boolean isWorker(Pod pod) {
+    return JobLabels.ROLE_WORKER.equals(Observed.label(pod, JobLabels.ROLE));
+  }
+
+  private void progress() {
+    plan.createInfrastructure(missingInfrastructure());
+    Optional<Pod> launcher = objects.launcher(launcherName());
+    boolean succeeded = launcher.map(p -> "Succeeded".equals(PodFacts.phase(p)))
+        .orElse(recordedLauncher().filter(l -> "Succeeded".equals(l.getState())).isPresent());
+    boolean launcherMade = launcher.isPresent() || succeeded;
+    if (spec.mpi() && !launcherMade) {
+      Optional<StatefulSet> workers = objects.workers(attempt());
+      if (workers.filter(AttemptFailures::isEdited).isPresent()) {
+        putBack(workers.get());
+        return;
+      } else if (workers.isEmpty() && objects.allWorkerPods().isEmpty()) {
+        // Only once the attempt's earlier pods are gone: a new StatefulSet would take them for its own.
+        plan.createWorkers(true);
+      }
+    }
+    boolean workersReady = !spec.mpi() || ready() == spec.nodeCount();
+    if (!launcherMade && workersReady) {
+      plan.createLauncher(true);
+      plan.launcherWorkerUids(objects.workerPods(attempt()).stream().map(p -> p.getMetadata().getUid())
+          .filter(Objects::nonNull).sorted().toList());
+      // Said now, in the same status write, so that seeing the new pod Pending costs no second write; and so that a
+      // launcher that vanishes later is known to have existed.
+      LauncherStatus pending = new LauncherStatus();
+      pending.setPodName(launcherName());
+      pending.setState("Pending");
+      next.setLauncher(pending);
+    }
+    next.setPhase(succeeded && launcher.isEmpty() ? JobPhase.Completed : activePhase(launcher));
+    if (next.getPhase() == JobPhase.Completed) {
+      finish(JobPhase.Completed, "Succeeded", "the launcher exited 0");
+      if (next.getProgress() != null) {
+        next.getProgress().setPercent(100);
+        next.getProgress().setEstimatedSecondsRemaining(0L);
+      }
+    }
+  }
+
+  /** A StatefulSet edited or scaled by hand before the run started is deleted, and made again as rendered. */
+  private void putBack(StatefulSet workers) {
+    plan.delete(ObjectRef.of(workers));
+    next.setPhase(JobPhase.Queued);
+    next.setReason("WorkersModified");
+    String message = "StatefulSet " + workers.getMetadata().getName() + " was changed by hand ("
+        + AttemptFailures.describeEdit(workers, spec.nodeCount()) + "); putting it back as the job renders it";
+    next.setMessage(message);
+    plan.event(JobEvent.warning("WorkersModified", message));
+  }
+
+  private boolean missingInfrastructure() {
+    boolean registry = spec.imageRegistryDetails() != null && spec.imageRegistryDetails().getPullSecretName() == null
+        && !objects.has(Secret.class, JobLabels.ROLE_REGISTRY, attempt());
+    boolean mpi = spec.mpi() && (!objects.has(Service.class, null, attempt())
+        || !objects.has(ConfigMap.class, null, attempt()) || !objects.has(Secret.class, JobLabels.ROLE_SSH, attempt()));
+    return registry || mpi;
+  }
+
+  private JobPhase activePhase(Optional<Pod> launcher) {
+    next.setReason(null);
+    next.setMessage(waitingProblem().orElse(null));
+    if (launcher.isPresent()) {
+      Pod pod = launcher.get();
+      switch (PodFacts.phase(pod)) {
+        case "Succeeded":
+          if (spec.mpi() && policy().cleanPodPolicy() != CleanPodPolicy.None && !objects.allWorkerSets().isEmpty()) {
+            cleanUpWorkers();
+            next.setMessage("the launcher exited 0; removing workers");
+            return JobPhase.Finalizing;
+          }
+          return JobPhase.Completed;
+        case "Running":
+          return JobPhase.Running;
+        default:
+          // An MPI launcher only waits for its node once the workers are up: the job is Starting.
+          return spec.mpi() ? JobPhase.Starting : pendingPhase(List.of(pod), JobPhase.Starting);
+      }
+    }
+    if (!spec.mpi()) {
+      return JobPhase.Queued;
+    }
+    List<Pod> workers = objects.workerPods(attempt());
+    JobPhase phase = workers.size() < spec.nodeCount() ? JobPhase.Queued : pendingPhase(workers, JobPhase.Starting);
+    if (phase == JobPhase.Queued) {
+      objects.podGroup(attempt()).ifPresent(this::waitingForGang);
+    }
+    return phase;
+  }
+
+  /** Workers not yet placed under a gang scheduler: the PodGroup's phase (and its scheduler's word) say why. */
+  private void waitingForGang(io.fabric8.kubernetes.api.model.GenericKubernetesResource group) {
+    PodGroupStatus status = PodGroupStatus.of(group);
+    next.setReason("WaitingForGang");
+    next.setMessage("PodGroup " + group.getMetadata().getName() + " is " + status.phase() + ": its "
+        + status.minMember() + " workers are placed together or not at all" + status.detail().map(d -> " (" + d + ")")
+        .orElse(""));
+  }
+
+  /** Queued while any pod waits for a node, Preparing while any runs its init steps, else {@code otherwise}. */
+  private static JobPhase pendingPhase(List<Pod> pods, JobPhase otherwise) {
+    if (pods.stream().anyMatch(p -> !PodFacts.isScheduled(p))) {
+      return JobPhase.Queued;
+    }
+    if (pods.stream().anyMatch(PodFacts::isInitializing)) {
+      return JobPhase.Preparing;
+    }
+    return otherwise;
+  }
+
+  private Optional<String> waitingProblem() {
+    return Stream.concat(objects.launcher(launcherName()).stream(), objects.workerPods(attempt()).stream())
+        .map(PodFacts::waitingProblem).flatMap(Optional::stream).findFirst();
+  }
+
+  // --- observations ------------------------------------------------------------------------------------
+
+  private void observeWorkers() {
+    if (!spec.mpi()) {
+      return;
+    }
+    next.setTotalWorkers(spec.nodeCount());
+    next.setReadyWorkers(ready());
+    next.setReady(ready() + "/" + spec.nodeCount());
+  }
+
+  private void observeLauncher() {
+    Optional<Pod> launcher = objects.launcher(launcherName());
+    if (launcher.isEmpty()) {
+      next.setLauncher(recordedLauncher().orElse(null));
+      return;
+    }
+    Pod pod = launcher.get();
+    LauncherStatus status = new LauncherStatus();
+    status.setPodName(pod.getMetadata().getName());
+    status.setState(PodFacts.phase(pod));
+    PodFacts.terminated(pod, JobNames.LAUNCHER_CONTAINER).ifPresent(t -> {
+      status.setExitCode(t.getExitCode());
+      status.setReason(t.getReason());
+    });
+    if (status.getReason() == null) {
+      status.setReason(PodFacts.waitingProblem(pod).map(w -> w.substring(w.indexOf(": ") + 2).split(":")[0])
+          .orElse(pod.getStatus() == null ? null : pod.getStatus().getReason()));
+    }
+    next.setLauncher(status);
+  }
+
+  /** The launcher of the current attempt as the status last recorded it. */
+  private Optional<LauncherStatus> recordedLauncher() {
+    return Optional.ofNullable(previous.getLauncher()).filter(l -> launcherName().equals(l.getPodName()))
+        .filter(l -> attempt() == previous.currentAttempt());
+  }
+
+  private int ready() {
+    return objects.readyWorkers(attempt());
+  }
+
+  private void deleteAll(Stream<? extends HasMetadata> doomed) {
+    doomed.filter(o -> o.getMetadata().getDeletionTimestamp() == null).map(ObjectRef::of).forEach(plan::delete);
+  }
+
+  private String launcherName() {
+    return names.launcherPod(attempt());
+  }
+
+  private int attempt() {
+    return next.currentAttempt();
+  }
+
+  private long generation() {
+    return job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration();
+  }
+
+  private EffectiveRunPolicy policy() {
+    return spec.runPolicy();
+  }
+
+  private boolean isSuspended() {
+    return !isTerminal(next.getPhase()) && policy().suspend();
+  }
+
+  private static boolean isTerminal(JobPhase phase) {
+    return phase != null && phase.isTerminal();
+  }
+}

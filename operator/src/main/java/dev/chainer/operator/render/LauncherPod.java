@@ -1,0 +1,102 @@
+package dev.chainer.operator.render;
+
+import dev.chainer.operator.spec.JobLabels;
+import dev.chainer.operator.spec.JobNames;
+import dev.chainer.operator.spec.RunSpec;
+import dev.chainer.operator.api.PodSettings;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodDNSConfigBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The pod whose exit is the job's result. For an MPI job it waits for every worker to answer over SSH
+ * and then runs mpirun; for a single-process job it runs the script itself. Never restarted by the
+ * kubelet: a new attempt is a new pod, made by the operator.
+ */
+public final class LauncherPod {
+  public static final String CONTAINER = JobNames.LAUNCHER_CONTAINER;
+
+  private LauncherPod() {}
+
+  public static Pod render(RenderContext ctx) {
+    PodSettings role = ctx.launcherSettings();
+    PodSpecBuilder pod = ctx.effective().mpi() ? mpiLauncher(ctx) : singleProcess(ctx);
+    pod.withRestartPolicy("Never")
+        .withActiveDeadlineSeconds(ctx.spec().getMaxRunDurationSeconds());
+    PodPlacement.apply(pod, ctx, role);
+    return new PodBuilder()
+        .withMetadata(JobLabels.ownedMetadata(ctx.job(), ctx.names().launcherPod(ctx.attempt()), JobLabels.ROLE_LAUNCHER))
+        .editMetadata()
+        .withLabels(TrainingPod.podMetadata(ctx, role, JobLabels.ROLE_LAUNCHER).getLabels())
+        .addToLabels(JobLabels.ATTEMPT, Integer.toString(ctx.attempt()))
+        .withAnnotations(role.getAnnotations())
+        .addToAnnotations(RunSpec.ANNOTATION, RunSpec.snapshot(ctx.spec()))
+        .endMetadata()
+        .withSpec(RestrictedPod.secure(pod.build(), ctx.security()))
+        .build();
+  }
+
+  /** The entry script's argv: interpreter, script path, then the script's arguments. */
+  static List<String> scriptArgv(RenderContext ctx) {
+    List<String> argv = new ArrayList<>();
+    argv.add(ctx.packages().python());
+    argv.add(Paths.join(ctx.data().workingDirectory(), ctx.spec().getEntryScript()));
+    argv.addAll(ScriptArguments.of(ctx.spec(), ctx.data().dataPaths()));
+    return argv;
+  }
+
+  private static PodSpecBuilder singleProcess(RenderContext ctx) {
+    List<String> argv = scriptArgv(ctx);
+    Container launcher = new ContainerBuilder()
+        .withName(CONTAINER)
+        .withImage(ctx.effective().image())
+        .withCommand(KubeletEscape.escape(argv.get(0)))
+        .withArgs(KubeletEscape.escapeAll(argv.subList(1, argv.size())))
+        .withWorkingDir(ctx.data().workingDirectory())
+        .withEnv(TrainingPod.environment(ctx))
+        .withResources(TrainingPod.resources(ctx, ctx.launcherSettings(), ctx.effective().gpu() ? 1 : 0))
+        .withVolumeMounts(TrainingPod.mounts(ctx))
+        .build();
+    return new PodSpecBuilder()
+        .withInitContainers(TrainingPod.initContainers(ctx))
+        .withContainers(launcher)
+        .withVolumes(TrainingPod.volumes(ctx));
+  }
+
+  private static PodSpecBuilder mpiLauncher(RenderContext ctx) {
+    List<EnvVar> training = TrainingPod.environment(ctx);
+    List<String> argv = new ArrayList<>(MpiCommand.argv(ctx.config().getMpirunCommands()
+            .get(ctx.effective().mpiImplementation()), ctx.effective(), ctx.data().workingDirectory(),
+        training.stream().map(EnvVar::getName).toList()));
+    argv.addAll(scriptArgv(ctx));
+    List<EnvVar> env = new ArrayList<>(training);
+    env.addAll(MpiCommand.environment(ctx.effective()));
+    env.add(new EnvVar("CHAINER_WAIT_ATTEMPTS", Integer.toString(ctx.config().getWorkerWaitAttempts()), null));
+    // The launcher only runs mpirun: keep the NVIDIA runtime from handing it GPUs.
+    env.add(new EnvVar("NVIDIA_VISIBLE_DEVICES", "", null));
+    env.add(new EnvVar("NVIDIA_DRIVER_CAPABILITIES", "", null));
+    Container launcher = new ContainerBuilder()
+        .withName(CONTAINER)
+        .withImage(ctx.effective().image())
+        .withCommand(KubeletEscape.escapeAll(List.of("/bin/sh", "-c", LauncherScripts.WAIT_FOR_WORKERS,
+            "chainer-launcher")))
+        .withArgs(KubeletEscape.escapeAll(argv))
+        .withEnv(env)
+        .withResources(TrainingPod.resources(ctx, ctx.launcherSettings(), 0))
+        .withVolumeMounts(TrainingPod.mpiMounts(ctx))
+        .build();
+    return new PodSpecBuilder()
+        .withInitContainers(TrainingPod.sshKeyStep(ctx))
+        .withContainers(launcher)
+        .withVolumes(TrainingPod.mpiVolumes(ctx))
+        .withHostname(ctx.names().launcherHostname())
+        .withSubdomain(ctx.names().workerService())
+        .withDnsConfig(new PodDNSConfigBuilder().withSearches(ctx.names().serviceDomain()).build());
+  }
+}

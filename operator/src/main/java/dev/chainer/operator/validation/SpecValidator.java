@@ -1,0 +1,181 @@
+package dev.chainer.operator.validation;
+
+import dev.chainer.operator.spec.JobContext;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.ChainerJobCrd;
+import dev.chainer.operator.api.ChainerJobSpec;
+import dev.chainer.operator.api.EnvironmentDefinition;
+import dev.chainer.operator.api.Limits;
+import dev.chainer.operator.api.UnreadableSpec;
+import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.kueue.Kueue;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a ChainerJob and returns every problem at once, errors and warnings, each naming the field and
+ * the rule. The estimator's own rules come first, in the order the Azure ML SDK checked them; the CRD
+ * carries the same rules as CEL for clusters that run it, but the operator never relies on that.
+ */
+public final class SpecValidator {
+  private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
+
+  private SpecValidator() {}
+
+  public static List<Problem> validate(ChainerJob job, OperatorConfig config) {
+    return validate(JobContext.of(job, config));
+  }
+
+  /** Every problem of the job, each naming its field; its effective spec is read only once the schema holds. */
+  public static List<Problem> validate(JobContext context) {
+    ChainerJob job = context.job();
+    OperatorConfig config = context.config();
+    List<Problem> out = new ArrayList<>();
+    checkName(job.getMetadata() == null ? null : job.getMetadata().getName(), out);
+    checkQueue(job, config, out);
+    ChainerJobSpec spec = job.getSpec();
+    if (spec == null) {
+      out.add(Problem.error("spec", "is required"));
+      return out;
+    }
+    if (spec.getUnreadable() != null) {
+      checkUnreadable(spec.getUnreadable(), out);
+      return out;
+    }
+    out.addAll(StructuralSchema.validate(Serialization.jsonMapper().valueToTree(spec), ChainerJobCrd.specSchema(),
+        "spec"));
+    boolean schemaHolds = !hasErrors(out);
+    try {
+      checkRules(context, out);
+    } catch (RuntimeException e) {
+      // The rules assume what the schema guarantees (an API server never stores anything else); when it does not
+      // hold, the schema's messages above already say why.
+      if (schemaHolds) {
+        throw e;
+      }
+    }
+    if (!hasErrors(out)) {
+      out.addAll(Preflight.check(context));
+    }
+    return out;
+  }
+
+  /** The estimator's rules, then the operator's own, each adding every problem it finds. */
+  private static void checkRules(JobContext context, List<Problem> out) {
+    ChainerJobSpec spec = context.spec();
+    OperatorConfig config = context.config();
+    EstimatorRules.check(context, out);
+    checkSource(spec, out);
+    checkScriptParams(spec.getScriptParams(), out);
+    checkEnvironment(spec, out);
+    DataReferenceRules.checkInputs(spec.getInputs(), out);
+    if (spec.getResumeFrom() != null) {
+      DataReferenceRules.checkReference(spec.getResumeFrom(), "spec.resumeFrom", out);
+    }
+    KubernetesRules.check(spec, out);
+    SecurityRules.check(spec, config, out);
+  }
+
+  /** A job that asks for a Kueue queue must not run before Kueue admits it: the operator must speak Kueue. */
+  private static void checkQueue(ChainerJob job, OperatorConfig config, List<Problem> out) {
+    if (job.getMetadata() != null && Kueue.queueName(job) != null && !config.isKueueIntegration()) {
+      out.add(Problem.error("metadata.labels[" + Kueue.QUEUE_NAME + "]", "names a Kueue queue, but the operator "
+          + "is not configured for Kueue (kueueIntegration: true): the job would run without waiting for admission"));
+    }
+  }
+
+  public static boolean hasErrors(List<Problem> problems) {
+    return problems.stream().anyMatch(Problem::isError);
+  }
+
+  private static void checkName(String name, List<Problem> out) {
+    if (name == null || name.length() > Limits.MAX_JOB_NAME_LENGTH || !DNS_LABEL.matcher(name).matches()) {
+      out.add(Problem.error("metadata.name", "must be a DNS label (lower-case letters, digits, '-', starting with "
+          + "a letter) of at most " + Limits.MAX_JOB_NAME_LENGTH + " characters: it names the job's Service, StatefulSet "
+          + "and pods (got " + (name == null ? "none" : "'" + name + "', " + name.length() + " characters") + ")"));
+    }
+  }
+
+  /** The schema names what is wrong where it can; the reader's own reason is the fallback. */
+  private static void checkUnreadable(UnreadableSpec unreadable, List<Problem> out) {
+    List<Problem> schema = StructuralSchema.validate(unreadable.raw(), ChainerJobCrd.specSchema(), "spec");
+    if (schema.isEmpty()) {
+      out.add(Problem.error(unreadable.field(), "cannot be read: " + unreadable.reason()));
+    }
+    out.addAll(schema);
+  }
+
+  private static void checkSource(ChainerJobSpec spec, List<Problem> out) {
+    String entry = spec.getEntryScript();
+    if (entry == null || entry.isBlank()) {
+      out.add(Problem.error("spec.entryScript", "is required: the script to run, relative to sourceDirectory"));
+    } else if (!Rules.isContainedRelativePath(entry)) {
+      out.add(Problem.error("spec.entryScript", "must be a relative path inside sourceDirectory (no leading '/' "
+          + "or '-', no '..'), got '" + entry + "'"));
+    }
+    DataReferenceRules.checkStore(spec.getSourceDirectoryDataStore(), "spec.sourceDirectoryDataStore", true, out);
+    String dir = spec.getSourceDirectory();
+    if (spec.getSourceDirectoryDataStore() == null) {
+      if (dir == null || dir.isEmpty()) {
+        out.add(Problem.error("spec.sourceDirectory", "is required: the directory in the image that holds "
+            + "entryScript (an absolute path such as /app), or set sourceDirectoryDataStore to bring the code "
+            + "from a PersistentVolumeClaim, NFS share, ConfigMap, Secret or Git repository"));
+      } else if (!Rules.isAbsoluteCleanPath(dir)) {
+        out.add(Problem.error("spec.sourceDirectory", "must be an absolute path in the image when "
+            + "sourceDirectoryDataStore is not set, got '" + dir + "'"));
+      }
+    } else if (dir != null && !dir.isEmpty() && !dir.equals(".") && !Rules.isContainedRelativePath(dir)) {
+      out.add(Problem.error("spec.sourceDirectory", "must be a relative path inside sourceDirectoryDataStore "
+          + "(no leading '/' or '-', no '..'), got '" + dir + "'"));
+    }
+  }
+
+  private static void checkScriptParams(Map<String, JsonNode> params, List<Problem> out) {
+    if (params == null) {
+      return;
+    }
+    for (Map.Entry<String, JsonNode> e : params.entrySet()) {
+      String field = "spec.scriptParams[" + e.getKey() + "]";
+      if (e.getKey().isEmpty()) {
+        out.add(Problem.error("spec.scriptParams", "a key (flag) must not be empty"));
+      }
+      JsonNode v = e.getValue();
+      if (v != null && (v.isObject() || (v.isArray() && hasContainerItem(v)))) {
+        out.add(Problem.error(field, "must be a string, number, boolean, null or a list of those"));
+      }
+    }
+  }
+
+  private static boolean hasContainerItem(JsonNode array) {
+    for (JsonNode item : array) {
+      if (item.isContainerNode()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void checkEnvironment(ChainerJobSpec spec, List<Problem> out) {
+    Map<String, String> vars = new LinkedHashMap<>();
+    String field = "spec.environmentVariables";
+    if (spec.getEnvironmentVariables() != null) {
+      vars.putAll(spec.getEnvironmentVariables());
+    }
+    EnvironmentDefinition def = spec.getEnvironmentDefinition();
+    if (def != null && def.getEnvironmentVariables() != null) {
+      vars.putAll(def.getEnvironmentVariables());
+      field = "spec.environmentDefinition.environmentVariables";
+    }
+    for (String name : vars.keySet()) {
+      if (!Rules.isEnvName(name)) {
+        out.add(Problem.error(field + "[" + name + "]", "is not a valid environment variable name (letters, "
+            + "digits and '_', not starting with a digit)"));
+      }
+    }
+  }
+}

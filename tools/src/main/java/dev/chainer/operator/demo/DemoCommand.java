@@ -1,0 +1,128 @@
+package dev.chainer.operator.demo;
+
+import dev.chainer.operator.validation.JobFiles;
+import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.ChainerJobStatus;
+import dev.chainer.operator.api.JobPhase;
+import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.demo.LocalApiServer;
+import dev.chainer.operator.demo.SimulatedKubelet;
+import dev.chainer.operator.demo.Timeline;
+import dev.chainer.operator.reconcile.ChainerOperator;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The whole operator on one machine: an in-process API server, the real operator and a simulated kubelet. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run a ChainerJob end to end without a cluster: an in-process Kubernetes API, the real operator "
+        + "and a simulated kubelet; prints a timeline and exits 0 once the job is Completed.")
+public final class DemoCommand implements Callable<Integer> {
+  static final String DEFAULT_JOB = "/examples/chainermn-mnist-openmpi-gpu.yaml";
+
+  @Option(names = {"-f", "--file"}, description = "ChainerJob YAML (default: the bundled 2-node x 4-GPU MNIST example).")
+  Path file;
+
+  @Option(names = "--timeout", defaultValue = "120", description = "Seconds to wait for the job (default ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
+  @Override
+  public Integer call() {
+    return run(System.out, System.err);
+  }
+
+  int run(PrintStream out, PrintStream err) {
+    ChainerJob job;
+    try {
+      job = file == null ? bundledJob() : JobFiles.read(file);
+    } catch (JobFiles.InvalidJobFile e) {
+      err.println("error: " + (file == null ? DEFAULT_JOB : file) + ": " + e.getMessage());
+      return 1;
+    }
+    OperatorConfig config = OperatorConfig.defaults();
+    config.setProgressIntervalSeconds(1);
+    try (LocalApiServer api = LocalApiServer.start();
+        ChainerOperator operator = ChainerOperator.create(api.client(), config,
+            Clock.systemUTC(), ChainerOperator.Settings.allNamespaces()).start();
+        SimulatedKubelet kubelet = new SimulatedKubelet(api.client()).stepDelay(Duration.ofMillis(400))
+            .launcherRunTime(Duration.ofSeconds(5)).launcherOutput(trainerReport(20), api::appendLog).start()) {
+      Timeline timeline = new Timeline(api.client(), out);
+      String ns = job.getMetadata().getNamespace();
+      String name = job.getMetadata().getName();
+      timeline.print("in-process API server up, CRD installed, operator started, simulated kubelet running");
+      try {
+        api.client().resource(job).create();
+      } catch (KubernetesClientException refused) {
+        err.println("error: the API server refused the job: " + refusal(refused));
+        return 1;
+      }
+      timeline.print("submitted ChainerJob " + ns + "/" + name);
+      ChainerJobStatus status = watch(timeline, ns, name);
+      if (status != null && status.getPhase() == JobPhase.Completed) {
+        timeline.print("job Completed: exit code " + status.getLauncher().getExitCode());
+        return 0;
+      }
+      err.println("error: the job did not complete: " + (status == null ? "no status" : status.getPhase()
+          + (status.getMessage() == null ? "" : " (" + status.getMessage() + ")")));
+      return 1;
+    }
+  }
+
+  /** What kubectl prints for a refused object: the server's message, else the client's. */
+  private static String refusal(KubernetesClientException e) {
+    return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+  }
+
+  private ChainerJobStatus watch(Timeline timeline, String ns, String name) {
+    Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
+    ChainerJobStatus status = null;
+    while (Instant.now().isBefore(deadline)) {
+      status = timeline.observe(ns, name);
+      if (status != null && status.getPhase() != null && status.getPhase().isTerminal()) {
+        return status;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return status;
+  }
+
+  /** What ChainerMN's MNIST example prints on rank 0: its settings, then a PrintReport row per epoch. */
+  static java.util.List<String> trainerReport(int epochs) {
+    java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(
+        "==========================================", "Num process (COMM_WORLD): 8",
+        "Using pure_nccl communicator", "Num unit: 1000", "Num Minibatch-size: 100", "Num epoch: " + epochs,
+        "==========================================",
+        "epoch       main/loss   validation/main/loss  main/accuracy  validation/main/accuracy  elapsed_time"));
+    for (int e = 1; e <= epochs; e++) {
+      double loss = 0.25 / e;
+      lines.add(String.format(java.util.Locale.ROOT, "%-10d  %-10.6g  %-20.6g  %-13.6g  %-24.6g  %-12.6g", e, loss,
+          loss * 1.1, 1 - loss / 3, 1 - loss / 2.5, 4.2 * e));
+    }
+    return lines;
+  }
+
+  private static ChainerJob bundledJob() throws JobFiles.InvalidJobFile {
+    try (InputStream in = DemoCommand.class.getResourceAsStream(DEFAULT_JOB)) {
+      if (in == null) {
+        throw new JobFiles.InvalidJobFile("not bundled in this build");
+      }
+      return JobFiles.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new JobFiles.InvalidJobFile(e.getMessage());
+    }
+  }
+}

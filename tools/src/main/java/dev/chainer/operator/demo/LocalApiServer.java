@@ -1,0 +1,140 @@
+package dev.chainer.operator.demo;
+
+import dev.chainer.operator.api.ChainerJobCrd;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+
+/**
+ * An in-process Kubernetes API (the Fabric8 mock server in CRUD mode) with the ChainerJob CRD installed, for the
+ * demo and the tests. It stores and watches objects like an API server and admits writes as a current one does
+ * (CRD cost budget, custom resources checked against their CRD's structural schema and CEL rules, unknown fields
+ * pruned: see {@link dev.chainer.operator.demo.admission.Admission}), deletes as one does (graceful pod deletion,
+ * propagation policies: {@link Deletion}), and runs the controllers the operator depends on: the
+ * {@link StatefulSetController} and the {@link GarbageCollector}. Nodes are played by a {@link SimulatedKubelet}.
+ * It has no server-side apply.
+ */
+public final class LocalApiServer implements AutoCloseable {
+
+  /** Held so the JUL configuration is not garbage-collected: the mock logs every request at INFO. */
+  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+  private final KubernetesMockServer server;
+  private final KubernetesClient client;
+  private final PodLogs logs;
+  private final KubernetesClient controllerClient;
+  private final StatefulSetController statefulSets;
+  private final GarbageCollector garbageCollector;
+  private final Outages outages;
+  private Thread drain;
+
+  private LocalApiServer(KubernetesMockServer server, KubernetesClient client, PodLogs logs, Outages outages) {
+    this.server = server;
+    this.outages = outages;
+    this.client = client;
+    this.logs = logs;
+    // The control plane's own controllers, with a client of their own, as kube-controller-manager has.
+    this.controllerClient = server.createClient();
+    this.statefulSets = new StatefulSetController(controllerClient).start();
+    this.garbageCollector = new GarbageCollector(controllerClient).start();
+  }
+
+  /** The cluster's garbage collector (pause it to reproduce GC lag). */
+  public GarbageCollector garbageCollector() {
+    return garbageCollector;
+  }
+
+  /**
+   * Stops serving reads of a resource ({@code pods}, {@code statefulsets}, ...; 503) and ends its open watches, until
+   * the returned outage is closed: an informer of it can then neither watch nor list again.
+   */
+  public AutoCloseable outage(String resource) {
+    outages.begin(resource);
+    return () -> outages.end(resource);
+  }
+
+  /** Adds to what a container has printed; served on the pod's log endpoint (the kubelet's job). */
+  public void appendLog(String namespace, String pod, String text) {
+    logs.append(namespace, pod, text);
+  }
+
+  /** A server that checks what a current (1.25+) Kubernetes API server checks, CEL rules included. */
+  public static LocalApiServer start() {
+    return start(true);
+  }
+
+  /**
+   * A server like Kubernetes 1.19 to 1.24: it drops the CRD's CEL rules, so jobs that only those rules refuse are
+   * stored, and the operator's own validation is all that stands in their way.
+   */
+  public static LocalApiServer startWithoutCel() {
+    return start(false);
+  }
+
+  private static LocalApiServer start(boolean cel) {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    Map<ServerRequest, Queue<ServerResponse>> expectations = new HashMap<>();
+    PodLogs logs = new PodLogs();
+    LocalDispatcher dispatcher = new LocalDispatcher(expectations, logs, cel);
+    KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
+        new MockWebServer(), expectations, dispatcher, false);
+    server.init();
+    // The mock has no authorizer: answer access reviews as for a cluster admin (leader election asks one).
+    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(201, new io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder()
+            .withNewStatus().addNewResourceRule().withApiGroups("*").withResources("*").withVerbs("*")
+            .endResourceRule().withIncomplete(false).endStatus().build())
+        .always();
+    KubernetesClient client = server.createClient();
+    // The status subresource behaves like a real one only when the CRD itself exists in the mock.
+    client.apiextensions().v1().customResourceDefinitions().resource(ChainerJobCrd.definition()).create();
+    return new LocalApiServer(server, client, logs, dispatcher.outages());
+  }
+
+  /**
+   * Stops keeping every request for {@code server().takeRequest()} (the mock keeps them all, bodies included):
+   * over a long run they would fill this JVM's heap and its collector would compete with the API server.
+   */
+  public LocalApiServer forgetRequests() {
+    drain = new Thread(() -> {
+      try {
+        while (true) {
+          server.takeRequest();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "forget-requests");
+    drain.setDaemon(true);
+    drain.start();
+    return this;
+  }
+
+  public KubernetesClient client() {
+    return client;
+  }
+
+  public KubernetesMockServer server() {
+    return server;
+  }
+
+  @Override
+  public void close() {
+    if (drain != null) {
+      drain.interrupt();
+    }
+    statefulSets.close();
+    garbageCollector.close();
+    controllerClient.close();
+    client.close();
+    server.destroy();
+  }
+}

@@ -1,0 +1,371 @@
+package dev.chainer.operator.demo;
+
+import dev.chainer.operator.spec.JobLabels;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The scheduler and the kubelet of the in-process cluster, for the demo, the tests and a benchmark against an API
+ * server without nodes: pods are bound to a node, run their init steps, start and become Ready; a launcher runs
+ * for a while and exits with a chosen code. A deleted pod terminates gracefully, as a kubelet does it: its
+ * containers get SIGTERM and end with exit code 143 after {@link #terminationDelay} (137 when the grace period is
+ * shorter), then the pod is removed. Tests can also evict a pod, OOM-kill its container, or lose it with its node
+ * (removed at once, nothing reported). Pods are created by the StatefulSet controller and removed by the garbage
+ * collector, as on a real cluster. It only touches the operator's own pods.
+ */
+public final class SimulatedKubelet implements AutoCloseable {
+  /** The node every pod is bound to. */
+  public static final String NODE = "node-1";
+  private final KubernetesClient client;
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "simulated-kubelet");
+    t.setDaemon(true);
+    return t;
+  });
+  private final java.util.concurrent.ExecutorService workers = Executors.newFixedThreadPool(8, r -> {
+    Thread t = new Thread(r, "simulated-kubelet-worker");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Map<String, Instant> launcherStarted = new java.util.concurrent.ConcurrentHashMap<>();
+  /** When each pod last changed state, so that every state lasts at least {@link #stepDelay}. */
+  private final Map<String, Instant> lastStep = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile Duration stepDelay = Duration.ZERO;
+  private volatile Duration launcherRunTime = Duration.ofMillis(500);
+  private volatile Duration terminationDelay = Duration.ofMillis(200);
+  /** When each terminating pod got its SIGTERM. */
+  private final Map<String, Instant> terminating = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile int launcherExitCode = 0;
+  private volatile boolean scheduling = true;
+  private volatile Consumer<String> log = s -> { };
+  /** What launchers print while they run, spread evenly over their run time, and where it goes. */
+  private volatile List<String> launcherOutput = List.of();
+  private volatile LogSink logSink = (ns, pod, text) -> { };
+  private final Map<String, Integer> linesPrinted = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Receives what a container prints. */
+  public interface LogSink {
+    void append(String namespace, String pod, String text);
+  }
+
+  public SimulatedKubelet(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Watches instead of lists: with thousands of pods, listing them every tick would swamp the API server. */
+  private io.fabric8.kubernetes.client.informers.SharedIndexInformer<Pod> podInformer;
+
+  public SimulatedKubelet start() {
+    podInformer = client.pods().inAnyNamespace().withLabel(JobLabels.MANAGED_BY, JobLabels.OPERATOR).inform();
+    loop.scheduleWithFixedDelay(this::tickSafely, 0, 50, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** How long a launcher runs before it exits. */
+  public SimulatedKubelet launcherRunTime(Duration d) {
+    this.launcherRunTime = d;
+    return this;
+  }
+
+  /** How long containers take to stop after SIGTERM (they then exit with 143). */
+  public SimulatedKubelet terminationDelay(Duration d) {
+    this.terminationDelay = d;
+    return this;
+  }
+
+  /** The least time a pod spends in each state (unscheduled, initializing), so every phase can be seen. */
+  public SimulatedKubelet stepDelay(Duration d) {
+    this.stepDelay = d;
+    return this;
+  }
+
+  /** The exit code of launchers that end from now on. */
+  public SimulatedKubelet launcherExitCode(int code) {
+    this.launcherExitCode = code;
+    return this;
+  }
+
+  /** false: new pods stay Pending and unscheduled (no node fits). */
+  public SimulatedKubelet scheduling(boolean on) {
+    this.scheduling = on;
+    return this;
+  }
+
+  /** Lines every launcher prints over the first three quarters of its run, e.g. a Chainer trainer's report. */
+  public SimulatedKubelet launcherOutput(List<String> lines, LogSink sink) {
+    this.launcherOutput = List.copyOf(lines);
+    this.logSink = sink;
+    return this;
+  }
+
+  public SimulatedKubelet log(Consumer<String> log) {
+    this.log = log;
+    return this;
+  }
+
+  private void tickSafely() {
+    try {
+      tick();
+    } catch (KubernetesClientException e) {
+      // The next tick sees the world afresh; conflicts with the operator are expected.
+    } catch (RuntimeException e) {
+      log.accept("simulated kubelet: " + e);
+    }
+  }
+
+  void tick() {
+    List<Pod> pods = podInformer.getStore().list();
+    // Like many kubelets, pods advance in parallel; a tick ends when all have been looked at.
+    List<java.util.concurrent.Future<?>> steps = new ArrayList<>();
+    for (Pod pod : pods) {
+      steps.add(workers.submit(() -> {
+        try {
+          advance(pod);
+        } catch (KubernetesClientException e) {
+          // A stale copy (409) or a pod just deleted: the next tick sees it afresh.
+        }
+      }));
+    }
+    for (var step : steps) {
+      try {
+        step.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        log.accept("simulated kubelet: " + e.getCause());
+      }
+    }
+  }
+
+  private void advance(Pod pod) {
+    String phase = pod.getStatus() == null ? "Pending" : pod.getStatus().getPhase();
+    boolean launcher = JobLabels.ROLE_LAUNCHER.equals(pod.getMetadata().getLabels().get(JobLabels.ROLE));
+    String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + "/"
+        + pod.getMetadata().getUid();
+    if (pod.getMetadata().getDeletionTimestamp() != null) {
+      terminate(pod, key);
+      return;
+    }
+    if ("Pending".equals(phase) || phase == null) {
+      Instant since = lastStep.computeIfAbsent(key, k -> Instant.now());
+      if (!scheduling || Duration.between(since, Instant.now()).compareTo(stepDelay) < 0) {
+        return;
+      }
+      lastStep.put(key, Instant.now());
+      if (pod.getSpec().getNodeName() == null && !gangComplete(pod)) {
+        return; // a gang scheduler binds a PodGroup's pods only once enough of them exist to place together
+      }
+      if (pod.getSpec().getNodeName() == null) { // the scheduler binds it; its init steps then run on the node
+        pod = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+            .edit(p -> new PodBuilder(p).editSpec().withNodeName(NODE).endSpec().build());
+      }
+      boolean initializing = pod.getStatus() != null && pod.getStatus().getInitContainerStatuses() != null
+          && !pod.getStatus().getInitContainerStatuses().isEmpty();
+      if (!pod.getSpec().getInitContainers().isEmpty() && !initializing) {
+        setStatus(pod, initializingStatus(pod));
+        return;
+      }
+      setStatus(pod, runningStatus(pod, !launcher));
+      if (launcher) {
+        launcherStarted.put(key, Instant.now());
+      }
+      log.accept("kubelet: pod " + pod.getMetadata().getName() + " is running");
+    } else if ("Running".equals(phase) && launcher) {
+      Instant started = launcherStarted.computeIfAbsent(key, k -> Instant.now());
+      print(pod, key, Duration.between(started, Instant.now()));
+      if (Duration.between(started, Instant.now()).compareTo(launcherRunTime) >= 0) {
+        int code = launcherExitCode;
+        setStatus(pod, exitedStatus(pod, code, code == 0 ? "Completed" : "Error"));
+        log.accept("kubelet: launcher " + pod.getMetadata().getName() + " exited " + code);
+      }
+    }
+  }
+
+  /**
+   * SIGTERM, then the containers' exit after {@link #terminationDelay} (143), or at the end of the grace period
+   * (137, SIGKILL), then the pod's removal. A pod that had already finished just goes.
+   */
+  private void terminate(Pod pod, String key) {
+    if (!hasFinalizer(pod)) {
+      return; // not one this kubelet terminates (no node, or already handed over)
+    }
+    Instant sigterm = terminating.computeIfAbsent(key, k -> Instant.now());
+    Duration elapsed = Duration.between(sigterm, Instant.now());
+    long grace = pod.getMetadata().getDeletionGracePeriodSeconds() == null ? 30
+        : pod.getMetadata().getDeletionGracePeriodSeconds();
+    boolean finished = "Succeeded".equals(pod.getStatus().getPhase()) || "Failed".equals(pod.getStatus().getPhase());
+    if (!finished) {
+      if (elapsed.compareTo(terminationDelay) < 0 && elapsed.getSeconds() < grace) {
+        return;
+      }
+      int code = terminationDelay.getSeconds() >= grace ? 137 : 143;
+      setStatus(pod, exitedStatus(pod, code, "Error"));
+      log.accept("kubelet: pod " + pod.getMetadata().getName() + " stopped with " + code);
+    }
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+        .withGracePeriod(0).delete();
+    terminating.remove(key);
+  }
+
+  private static boolean hasFinalizer(Pod pod) {
+    return pod.getMetadata().getFinalizers() != null && pod.getMetadata().getFinalizers().contains(
+        Deletion.KUBELET_FINALIZER);
+  }
+
+  /** The PodGroup a pod belongs to (Volcano's annotation or scheduler-plugins' label), as apiVersion and name. */
+  private static java.util.Optional<String[]> gangOf(Pod pod) {
+    var annotations = pod.getMetadata().getAnnotations();
+    var labels = pod.getMetadata().getLabels();
+    if (annotations != null && annotations.get("scheduling.k8s.io/group-name") != null) {
+      return java.util.Optional.of(new String[] {"scheduling.volcano.sh/v1beta1",
+          annotations.get("scheduling.k8s.io/group-name")});
+    }
+    if (labels != null && labels.get("scheduling.x-k8s.io/pod-group") != null) {
+      return java.util.Optional.of(new String[] {"scheduling.x-k8s.io/v1alpha1",
+          labels.get("scheduling.x-k8s.io/pod-group")});
+    }
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Whether a pod's gang can be placed: not in one, or its PodGroup's minMember pods exist. Says so on the
+   * PodGroup's status (phase Pending with a message, then Running), as gang schedulers do.
+   */
+  private boolean gangComplete(Pod pod) {
+    java.util.Optional<String[]> gang = gangOf(pod);
+    if (gang.isEmpty()) {
+      return true;
+    }
+    String namespace = pod.getMetadata().getNamespace();
+    var groups = client.genericKubernetesResources(gang.get()[0], "PodGroup").inNamespace(namespace);
+    var group = groups.withName(gang.get()[1]).get();
+    if (group == null) {
+      return false;
+    }
+    Object spec = group.getAdditionalProperties().get("spec");
+    int minMember = spec instanceof Map<?, ?> m && m.get("minMember") instanceof Number n ? n.intValue() : 1;
+    long members = podInformer.getStore().list().stream().filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .filter(p -> gangOf(p).map(g -> g[1].equals(gang.get()[1])).orElse(false)).count();
+    boolean complete = members >= minMember;
+    String phase = complete ? "Running" : "Pending";
+    Object current = group.getAdditionalProperties().get("status");
+    if (!(current instanceof Map<?, ?> c) || !phase.equals(c.get("phase"))) {
+      group.setAdditionalProperty("status", Map.of("phase", phase, "conditions", List.of(Map.of("type",
+          complete ? "Scheduled" : "Unschedulable", "status", "True", "message", members + "/" + minMember
+          + " members of the gang exist"))));
+      groups.resource(group).updateStatus();
+    }
+    return complete;
+  }
+
+  /** The node evicts the pod (memory pressure): it fails with reason Evicted and stays listed. */
+  public void evict(String namespace, String name) {
+    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+    PodStatus status = exitedStatus(pod, 137, "Error");
+    status.setPhase("Failed");
+    status.setReason("Evicted");
+    status.setMessage("The node was low on resource: memory.");
+    setStatus(pod, status);
+  }
+
+  /** The kernel kills a container for exceeding its memory limit: it ends with OOMKilled, 137. */
+  public void oomKill(String namespace, String name) {
+    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+    PodStatus status = exitedStatus(pod, 137, "OOMKilled");
+    status.setPhase("Failed");
+    setStatus(pod, status);
+  }
+
+  /** The pod's node is lost: the pod is removed without its containers reporting anything. */
+  public void loseNode(String namespace, String name) {
+    client.pods().inNamespace(namespace).withName(name).withGracePeriod(0).delete();
+  }
+
+  private void print(Pod pod, String key, Duration running) {
+    List<String> output = launcherOutput;
+    if (output.isEmpty()) {
+      return;
+    }
+    // Everything is printed by three quarters of the run, as a trainer's last report precedes its exit.
+    double done = Math.min(1.0, running.toMillis() / (0.75 * Math.max(1, launcherRunTime.toMillis())));
+    int due = (int) Math.ceil(done * output.size());
+    int printed = linesPrinted.getOrDefault(key, 0);
+    if (due > printed) {
+      logSink.append(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+          String.join("\n", output.subList(printed, due)) + "\n");
+      linesPrinted.put(key, due);
+    }
+  }
+
+  private void setStatus(Pod pod, PodStatus status) {
+    Pod updated = new PodBuilder(pod).withStatus(status).build();
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(updated).updateStatus();
+  }
+
+  private static PodStatus initializingStatus(Pod pod) {
+    List<ContainerStatus> init = new ArrayList<>();
+    pod.getSpec().getInitContainers().forEach(c -> init.add(new ContainerStatusBuilder().withName(c.getName())
+        .withNewState().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().endState()
+        .withRestartCount(0).build()));
+    return new PodStatusBuilder().withPhase("Pending").withConditions(condition("PodScheduled", true))
+        .withInitContainerStatuses(init).build();
+  }
+
+  private static PodStatus runningStatus(Pod pod, boolean ready) {
+    List<ContainerStatus> containers = new ArrayList<>();
+    pod.getSpec().getContainers().forEach(c -> containers.add(new ContainerStatusBuilder().withName(c.getName())
+        .withReady(ready).withRestartCount(0).withNewState().withNewRunning()
+        .withStartedAt(Instant.now().toString()).endRunning().endState().build()));
+    return new PodStatusBuilder().withPhase("Running").withPodIP("10.0.0.1")
+        .withConditions(condition("PodScheduled", true), condition("Ready", ready))
+        .withContainerStatuses(containers).build();
+  }
+
+  private static PodStatus exitedStatus(Pod pod, int code, String reason) {
+    List<ContainerStatus> containers = new ArrayList<>();
+    pod.getSpec().getContainers().forEach(c -> containers.add(new ContainerStatusBuilder().withName(c.getName())
+        .withReady(false).withRestartCount(0).withNewState().withNewTerminated().withExitCode(code)
+        .withReason(reason).withFinishedAt(Instant.now().toString()).endTerminated()
+        .endState().build()));
+    return new PodStatusBuilder().withPhase(code == 0 ? "Succeeded" : "Failed")
+        .withConditions(condition("PodScheduled", true), condition("Ready", false))
+        .withContainerStatuses(containers).build();
+  }
+
+  private static PodCondition condition(String type, boolean value) {
+    return new PodConditionBuilder().withType(type).withStatus(value ? "True" : "False").build();
+  }
+
+  @Override
+  public void close() {
+    if (podInformer != null) {
+      podInformer.close();
+    }
+    loop.shutdownNow();
+    workers.shutdownNow();
+    try {
+      loop.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.chainer.operator.reconcile;
+
+import static dev.chainer.operator.testing.TestJobs.mpi;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.ChainerJobStatus;
+import dev.chainer.operator.api.JobPhase;
+import dev.chainer.operator.api.TrainingProgress;
+import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.testing.OperatorHarness;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Training progress on the job's status, read from the launcher's log, end to end. */
+class ProgressTest {
+  private OperatorHarness h;
+
+  @AfterEach
+  void stop() {
+    h.close();
+  }
+
+  private void start(int intervalSeconds, List<String> output, Duration runTime) {
+    OperatorConfig config = OperatorConfig.defaults();
+    config.setProgressIntervalSeconds(intervalSeconds);
+    h = new OperatorHarness(config, ChainerOperator.Settings.allNamespaces());
+    h.kubelet.launcherRunTime(runTime).launcherOutput(output, h.api::appendLog).start();
+  }
+
+  private static List<String> chainerOutput() throws Exception {
+    // The operator module's test resource, on this module's test classpath through its test jar.
+    try (java.io.InputStream in = ProgressTest.class.getResourceAsStream("/progress/chainermn-mnist.log")) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    }
+  }
+
+  @Test
+  void progressFromThePrintReportReachesTheStatus() throws Exception {
+    start(1, chainerOutput(), Duration.ofSeconds(5));
+    ChainerJob job = h.submit(mpi("scriptParams:\n  --epoch: 20"));
+    ChainerJobStatus running = OperatorHarness.await(() -> h.status(job), s -> s.getProgress() != null
+        && Long.valueOf(3).equals(s.getProgress().getEpoch()), "epoch 3 on the status");
+    TrainingProgress p = running.getProgress();
+    assertEquals(20L, p.getTotalEpochs());
+    assertEquals(15, p.getPercent());
+    assertEquals("0.0611275", p.getMetrics().get("main/loss"));
+    assertNotNull(p.getLastUpdateTime());
+    assertNotNull(p.getEstimatedSecondsRemaining());
+    ChainerJobStatus done = h.awaitPhase(job, JobPhase.Completed);
+    assertEquals(100, done.getProgress().getPercent());
+    assertEquals(0L, done.getProgress().getEstimatedSecondsRemaining());
+  }
+
+  @Test
+  void logReadsAndProgressWritesAreThrottled() throws Exception {
+    List<String> output = new java.util.ArrayList<>(List.of("epoch       main/loss"));
+    for (int epoch = 1; epoch <= 60; epoch++) {
+      output.add(String.format("%-10d  %-10s", epoch, "0." + epoch));
+    }
+    start(2, output, Duration.ofSeconds(6));
+    ChainerJob job = h.submit(mpi(""));
+    h.awaitPhase(job, JobPhase.Running);
+    h.drainRequests();
+    h.awaitPhase(job, JobPhase.Completed);
+    List<String> requests = h.drainRequests();
+    long reads = requests.stream().filter(r -> r.startsWith("GET") && r.contains("/train-launcher/log")).count();
+    long statusWrites = requests.stream().filter(r -> r.startsWith("PUT") && r.endsWith("/chainerjobs/train/status"))
+        .count();
+    assertTrue(reads >= 2 && reads <= 5, "one read per 2 s over about 6 s, got " + reads);
+    assertTrue(statusWrites <= reads + 3, "progress writes no more often than reads: " + statusWrites);
+    // A read is one GET of the log: no list or watch of pods to wait for a launcher known to be running.
+    List<String> podQueries = requests.stream().filter(r -> r.startsWith("GET") && r.contains("/pods?")).toList();
+    assertEquals(List.of(), podQueries);
+  }
+
+  @Test
+  void aScriptThatReportsNothingHasNoProgress() {
+    start(1, List.of("hello from rank 0", "nothing to see"), Duration.ofSeconds(2));
+    ChainerJob job = h.submit(mpi(""));
+    assertNull(h.awaitPhase(job, JobPhase.Completed).getProgress());
+  }
+}
