@@ -1,7 +1,7 @@
 package dev.chainer.operator.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The operator's command line. */
 @Command(name = "chainer-operator", mixinStandardHelpOptions = true,

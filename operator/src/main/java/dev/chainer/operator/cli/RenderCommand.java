@@ -1,11 +1,11 @@
 package dev.chainer.operator.cli;
 
-import dev.chainer.operator.validation.JobFiles;
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.render.DesiredObjects;
 import dev.chainer.operator.render.JobRenderer;
 import dev.chainer.operator.render.SshKeyPair;
+import dev.chainer.operator.validation.JobFiles;
 import dev.chainer.operator.validation.Problem;
 import dev.chainer.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.HasMetadata;

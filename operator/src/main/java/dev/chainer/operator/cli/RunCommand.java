@@ -2,8 +2,8 @@ package dev.chainer.operator.cli;
 
 import dev.chainer.operator.config.ClientConfig;
 import dev.chainer.operator.config.OperatorConfig;
-import dev.chainer.operator.runtime.ApiRequests;
 import dev.chainer.operator.reconcile.ChainerOperator;
+import dev.chainer.operator.runtime.ApiRequests;
 import dev.chainer.operator.runtime.HealthServer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,9 +1,9 @@
 package dev.chainer.operator.reconcile;
 
-import dev.chainer.operator.runtime.OperatorMetrics;
 import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.runtime.LeaseTracker;
 import dev.chainer.operator.runtime.OperatorHealth;
+import dev.chainer.operator.runtime.OperatorMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.RuntimeInfo;

@@ -1,12 +1,12 @@
 package dev.chainer.operator.reconcile;
 
-import dev.chainer.operator.spec.JobNames;
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.ChainerJobStatus;
 import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.api.TrainingProgress;
 import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.render.ScriptArguments;
+import dev.chainer.operator.spec.JobNames;
 import dev.chainer.operator.status.ProgressEstimator;
 import dev.chainer.operator.status.ProgressParser;
 import io.fabric8.kubernetes.client.KubernetesClient;

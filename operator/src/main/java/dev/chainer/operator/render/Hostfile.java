@@ -1,7 +1,7 @@
 package dev.chainer.operator.render;
 
-import dev.chainer.operator.spec.JobNames;
 import dev.chainer.operator.api.MpiImplementation;
+import dev.chainer.operator.spec.JobNames;
 
 /** The MPI hostfile: one line per worker, with as many slots as processes per node. */
 public final class Hostfile {

@@ -1,7 +1,7 @@
 package dev.chainer.operator.render;
 
-import dev.chainer.operator.spec.EffectiveSpec;
 import dev.chainer.operator.api.MpiImplementation;
+import dev.chainer.operator.spec.EffectiveSpec;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
 import java.util.Collection;

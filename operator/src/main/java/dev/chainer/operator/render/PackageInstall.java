@@ -1,7 +1,7 @@
 package dev.chainer.operator.render;
 
-import dev.chainer.operator.spec.EffectiveSpec;
 import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.spec.EffectiveSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;

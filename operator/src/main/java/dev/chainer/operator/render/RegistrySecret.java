@@ -1,7 +1,7 @@
 package dev.chainer.operator.render;
 
-import dev.chainer.operator.spec.JobLabels;
 import dev.chainer.operator.api.ImageRegistryDetails;
+import dev.chainer.operator.spec.JobLabels;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;

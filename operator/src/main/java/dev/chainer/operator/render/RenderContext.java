@@ -1,13 +1,13 @@
 package dev.chainer.operator.render;
 
-import dev.chainer.operator.spec.JobNames;
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.ChainerJobSpec;
-import dev.chainer.operator.spec.EffectiveSpec;
-import dev.chainer.operator.spec.JobContext;
-import dev.chainer.operator.spec.SecuritySettings;
 import dev.chainer.operator.api.PodSettings;
 import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.spec.EffectiveSpec;
+import dev.chainer.operator.spec.JobContext;
+import dev.chainer.operator.spec.JobNames;
+import dev.chainer.operator.spec.SecuritySettings;
 
 /** Everything derived once from a job and the configuration that the object renderers share. */
 public record RenderContext(

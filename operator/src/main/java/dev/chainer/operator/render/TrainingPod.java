@@ -1,7 +1,7 @@
 package dev.chainer.operator.render;
 
-import dev.chainer.operator.spec.JobLabels;
 import dev.chainer.operator.api.PodSettings;
+import dev.chainer.operator.spec.JobLabels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;

@@ -1,9 +1,8 @@
 package dev.chainer.operator.render;
 
-import dev.chainer.operator.spec.JobLabels;
-import dev.chainer.operator.api.RunPolicy;
 import dev.chainer.operator.api.SchedulingPolicy;
 import dev.chainer.operator.config.GangScheduler;
+import dev.chainer.operator.spec.JobLabels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;

@@ -1,8 +1,8 @@
 package dev.chainer.operator.render;
 
+import dev.chainer.operator.api.PodSettings;
 import dev.chainer.operator.spec.JobLabels;
 import dev.chainer.operator.spec.RunSpec;
-import dev.chainer.operator.api.PodSettings;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;

@@ -1,8 +1,8 @@
 package dev.chainer.operator.status;
 
-import dev.chainer.operator.spec.JobNames;
 import dev.chainer.operator.api.LauncherStatus;
 import dev.chainer.operator.spec.JobLabels;
+import dev.chainer.operator.spec.JobNames;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.util.List;

@@ -3,11 +3,11 @@ package dev.chainer.operator.validation;
 import static dev.chainer.operator.validation.Rules.isSet;
 
 import dev.chainer.operator.api.ChainerJobSpec;
-import dev.chainer.operator.spec.EffectiveSpec;
-import dev.chainer.operator.spec.JobContext;
 import dev.chainer.operator.api.DockerSection;
 import dev.chainer.operator.api.ShmSize;
 import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.spec.EffectiveSpec;
+import dev.chainer.operator.spec.JobContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

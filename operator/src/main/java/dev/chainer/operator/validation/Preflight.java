@@ -1,13 +1,13 @@
 package dev.chainer.operator.validation;
 
 import dev.chainer.operator.api.ChainerJob;
-import dev.chainer.operator.spec.JobContext;
-import dev.chainer.operator.spec.SecuritySettings;
 import dev.chainer.operator.api.ChainerJobSpec;
 import dev.chainer.operator.api.DataReference;
 import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.render.JobRenderer;
 import dev.chainer.operator.render.SshKeyPair;
+import dev.chainer.operator.spec.JobContext;
+import dev.chainer.operator.spec.SecuritySettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;

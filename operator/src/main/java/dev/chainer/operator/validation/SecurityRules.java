@@ -4,8 +4,8 @@ import dev.chainer.operator.api.ChainerJobSpec;
 import dev.chainer.operator.api.DataReference;
 import dev.chainer.operator.api.DataStore;
 import dev.chainer.operator.api.KubernetesSettings;
-import dev.chainer.operator.spec.SecuritySettings;
 import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.spec.SecuritySettings;
 import java.util.List;
 
 /** What a job's security profile allows: no root user under "restricted", and only the volume types it permits. */

@@ -1,6 +1,5 @@
 package dev.chainer.operator.validation;
 
-import dev.chainer.operator.spec.JobContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.ChainerJobCrd;
@@ -10,6 +9,7 @@ import dev.chainer.operator.api.Limits;
 import dev.chainer.operator.api.UnreadableSpec;
 import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.kueue.Kueue;
+import dev.chainer.operator.spec.JobContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

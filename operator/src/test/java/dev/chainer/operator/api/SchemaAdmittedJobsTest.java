@@ -1,7 +1,5 @@
 package dev.chainer.operator.api;
 
-import dev.chainer.operator.spec.JobContext;
-import dev.chainer.operator.testing.Observations;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,8 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.reconcile.JobPlanner;
 import dev.chainer.operator.reconcile.Plan;
-import dev.chainer.operator.spec.JobNames;
-import dev.chainer.operator.status.Observed;
+import dev.chainer.operator.spec.JobContext;
+import dev.chainer.operator.testing.Observations;
 import dev.chainer.operator.validation.Problem;
 import dev.chainer.operator.validation.SpecValidator;
 import dev.chainer.operator.validation.StructuralSchema;

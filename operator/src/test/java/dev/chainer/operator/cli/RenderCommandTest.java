@@ -1,12 +1,12 @@
 package dev.chainer.operator.cli;
 
-import dev.chainer.operator.testing.Repository;
-import dev.chainer.operator.validation.JobFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.testing.Repository;
+import dev.chainer.operator.validation.JobFiles;
 import dev.chainer.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;

@@ -1,8 +1,8 @@
 package dev.chainer.operator.helm;
 
-import dev.chainer.operator.testing.Repository;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
+import dev.chainer.operator.testing.Repository;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;

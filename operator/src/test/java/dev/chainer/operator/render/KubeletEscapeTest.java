@@ -3,7 +3,6 @@ package dev.chainer.operator.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.chainer.operator.testing.KubeletExpansion;
-
 import org.junit.jupiter.api.Test;
 
 class KubeletEscapeTest {

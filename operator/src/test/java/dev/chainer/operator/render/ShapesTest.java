@@ -1,6 +1,5 @@
 package dev.chainer.operator.render;
 
-import dev.chainer.operator.spec.JobLabels;
 import static dev.chainer.operator.testing.Rendered.argv;
 import static dev.chainer.operator.testing.Rendered.env;
 import static dev.chainer.operator.testing.TestJobs.job;
@@ -11,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.chainer.operator.spec.JobLabels;
 import dev.chainer.operator.testing.Rendered;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;

@@ -4,8 +4,8 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 
 /** The CRDs of the projects the operator integrates with (Kueue, Volcano, scheduler-plugins), for the tests. */
 public final class IntegrationCrds {

@@ -1,9 +1,9 @@
 package dev.chainer.operator.bench;
 
-import dev.chainer.operator.bench.BenchReport;
-import dev.chainer.operator.bench.Benchmark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.chainer.operator.bench.BenchReport;
+import dev.chainer.operator.bench.Benchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,9 +2,9 @@ package dev.chainer.operator.bench;
 
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.JobPhase;
-import dev.chainer.operator.validation.JobFiles;
 import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.runtime.ApiRequests;
+import dev.chainer.operator.validation.JobFiles;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;

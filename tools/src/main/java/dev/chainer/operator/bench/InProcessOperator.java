@@ -1,8 +1,8 @@
 package dev.chainer.operator.bench;
 
 import dev.chainer.operator.config.OperatorConfig;
-import dev.chainer.operator.runtime.ApiRequests;
 import dev.chainer.operator.reconcile.ChainerOperator;
+import dev.chainer.operator.runtime.ApiRequests;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

@@ -1,6 +1,5 @@
 package dev.chainer.operator.demo;
 
-import dev.chainer.operator.validation.JobFiles;
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.ChainerJobStatus;
 import dev.chainer.operator.api.JobPhase;
@@ -9,6 +8,7 @@ import dev.chainer.operator.demo.LocalApiServer;
 import dev.chainer.operator.demo.SimulatedKubelet;
 import dev.chainer.operator.demo.Timeline;
 import dev.chainer.operator.reconcile.ChainerOperator;
+import dev.chainer.operator.validation.JobFiles;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.InputStream;

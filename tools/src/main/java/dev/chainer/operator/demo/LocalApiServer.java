@@ -1,7 +1,6 @@
 package dev.chainer.operator.demo;
 
 import dev.chainer.operator.api.ChainerJobCrd;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;

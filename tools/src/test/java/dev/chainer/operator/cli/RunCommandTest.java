@@ -11,12 +11,12 @@ import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.demo.LocalApiServer;
 import dev.chainer.operator.demo.SimulatedKubelet;
 import dev.chainer.operator.testing.OperatorHarness;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

@@ -1,6 +1,5 @@
 package dev.chainer.operator.gitops;
 
-import dev.chainer.operator.testing.Repository;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +12,7 @@ import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.ChainerJobStatus;
 import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.status.JobConditions;
+import dev.chainer.operator.testing.Repository;
 import dev.chainer.operator.testing.TestJobs;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;

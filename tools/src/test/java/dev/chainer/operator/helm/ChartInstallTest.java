@@ -1,13 +1,13 @@
 package dev.chainer.operator.helm;
 
-import dev.chainer.operator.testing.Repository;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainer.operator.api.ChainerJob;
-import dev.chainer.operator.validation.JobFiles;
 import dev.chainer.operator.demo.LocalApiServer;
+import dev.chainer.operator.testing.Repository;
+import dev.chainer.operator.validation.JobFiles;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -7,15 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.JobPhase;
+import dev.chainer.operator.cli.RunCommand;
 import dev.chainer.operator.demo.LocalApiServer;
-import dev.chainer.operator.runtime.ApiRequests;
 import dev.chainer.operator.demo.SimulatedKubelet;
+import dev.chainer.operator.runtime.ApiRequests;
 import dev.chainer.operator.testing.ForeignObjects;
 import dev.chainer.operator.testing.OperatorHarness;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,7 +29,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import dev.chainer.operator.cli.RunCommand;
 import picocli.CommandLine;
 
 /**

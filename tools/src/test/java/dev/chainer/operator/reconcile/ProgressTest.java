@@ -12,8 +12,6 @@ import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.api.TrainingProgress;
 import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.testing.OperatorHarness;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

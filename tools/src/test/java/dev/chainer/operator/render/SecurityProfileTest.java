@@ -1,40 +1,40 @@
 package dev.chainer.operator.render;
 
-import dev.chainer.operator.testing.Repository;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.KubernetesSettings;
 import dev.chainer.operator.api.SecurityProfile;
-import dev.chainer.operator.validation.JobFiles;
 import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.demo.LocalApiServer;
+import dev.chainer.operator.demo.admission.Admission;
 import dev.chainer.operator.testing.Rendered;
+import dev.chainer.operator.testing.Repository;
 import dev.chainer.operator.testing.TestJobs;
+import dev.chainer.operator.validation.JobFiles;
 import dev.chainer.operator.validation.PodSecurityStandard;
 import dev.chainer.operator.validation.Problem;
 import dev.chainer.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import dev.chainer.operator.demo.LocalApiServer;
-import dev.chainer.operator.demo.admission.Admission;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The two security profiles: every example's pods pass the Pod Security Standard baseline as root and restricted

@@ -1,7 +1,6 @@
 package dev.chainer.operator.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainer.operator.cli.RunCommand;
 import dev.chainer.operator.demo.LocalApiServer;

@@ -1,11 +1,11 @@
 package dev.chainer.operator.demo.admission;
 
-import dev.chainer.operator.testing.Repository;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainer.operator.demo.admission.CelCostEstimator.Size;
 import dev.chainer.operator.demo.admission.CrdCostBudget.RuleCost;
+import dev.chainer.operator.testing.Repository;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.utils.Serialization;
