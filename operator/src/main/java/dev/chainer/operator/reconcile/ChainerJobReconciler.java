@@ -186,7 +186,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
       requeue = Optional.of(requeue.filter(d -> d.compareTo(progress.interval()) < 0).orElse(progress.interval()));
     }
     apply(job, running, plan, objects, context, now);
-    metrics.jobs().record(job.getMetadata().getNamespace(), job.getMetadata().getName(),
+    metrics.jobs().record(job.getMetadata().getNamespace(), job.getMetadata().getUid(),
         JobTransitions.between(job.getStatus(), plan.status(), now), plan.status().getPhase());
     return requeue;
   }

@@ -3,7 +3,12 @@ package dev.chainer.operator.runtime;
 import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.status.JobTransitions;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,11 +22,22 @@ public final class JobMetrics {
   static final double[] BUCKETS = {1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400};
   private final Map<String, Long> counters = new ConcurrentHashMap<>();
   private final Map<String, Histogram> histograms = new ConcurrentHashMap<>();
-  /** The phase of every job this operator has seen, by "namespace/name"; a deleted job leaves it. */
-  private final Map<String, String[]> phases = new ConcurrentHashMap<>();
+  /** The namespace and phase of every job this operator has seen, by uid; a deleted job leaves it. */
+  private final Map<String, String[]> phases = new HashMap<>();
+  /**
+   * The uids of the jobs deleted last: a reconcile that was running when its job was deleted ends after the
+   * deletion, and its phase must not bring the job back. Only such reconciles need them, so the newest suffice.
+   */
+  private final Set<String> deleted = Collections.newSetFromMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > KEPT_DELETIONS;
+    }
+  });
+  private static final int KEPT_DELETIONS = 10_000;
 
   /** Records what one reconcile changed of one job. */
-  public void record(String namespace, String name, JobTransitions t, JobPhase phase) {
+  public void record(String namespace, String uid, JobTransitions t, JobPhase phase) {
     if (t.created()) {
       count("chainer_jobs_created_total", labels("namespace", namespace));
     }
@@ -41,13 +57,20 @@ public final class JobMetrics {
     t.startup().ifPresent(d -> observe("chainer_job_startup_seconds", namespace, d));
     t.run().ifPresent(d -> observe("chainer_job_run_seconds", namespace, d));
     if (phase != null) {
-      phases.put(namespace + "/" + name, new String[] {namespace, phase.name()});
+      synchronized (phases) {
+        if (!deleted.contains(uid)) {
+          phases.put(uid, new String[] {namespace, phase.name()});
+        }
+      }
     }
   }
 
-  /** A job was deleted: it is no longer in any phase. */
-  public void forget(String namespace, String name) {
-    phases.remove(namespace + "/" + name);
+  /** A job was deleted: it is no longer in any phase, whatever a reconcile still running records of it. */
+  public void forget(String uid) {
+    synchronized (phases) {
+      deleted.add(uid);
+      phases.remove(uid);
+    }
   }
 
   private void count(String name, String labels) {
@@ -77,7 +100,11 @@ public final class JobMetrics {
     histogram(out, "chainer_job_run_seconds", "From the launcher Running to its end (success, failure or stop).");
     out.append("# HELP chainer_jobs ChainerJobs in each phase.\n# TYPE chainer_jobs gauge\n");
     Map<String, Long> perPhase = new TreeMap<>();
-    phases.values().forEach(p -> perPhase.merge(labels("namespace", p[0]) + "," + labels("phase", p[1]), 1L,
+    List<String[]> now;
+    synchronized (phases) {
+      now = List.copyOf(phases.values());
+    }
+    now.forEach(p -> perPhase.merge(labels("namespace", p[0]) + "," + labels("phase", p[1]), 1L,
         Long::sum));
     perPhase.forEach((labels, n) -> out.append("chainer_jobs{").append(labels).append("} ").append(n).append('\n'));
     return out.toString();

@@ -29,7 +29,7 @@ public final class OperatorMetrics implements Metrics {
     events.incrementAndGet();
     if (event instanceof io.javaoperatorsdk.operator.processing.event.source.controller.ResourceEvent r
         && r.getAction() == io.javaoperatorsdk.operator.processing.event.source.controller.ResourceAction.DELETED) {
-      jobs.forget(r.getRelatedCustomResourceID().getNamespace().orElse(""), r.getRelatedCustomResourceID().getName());
+      r.getResource().map(job -> job.getMetadata().getUid()).ifPresent(jobs::forget);
     }
   }
 
