@@ -93,7 +93,13 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
    */
   @Override
   public MockResponse handleWatch(String path) {
-    return outages.tracking(path, tombstones.replaying(path, watchQuery(path), super.handleWatch(path)));
+    return outages.tracking(resource(path), tombstones.replaying(path, watchQuery(path), super.handleWatch(path)));
+  }
+
+  /** The resource (plural) a request's path names, as the store reads it; empty for paths of no resource. */
+  String resource(String path) {
+    return exact(((KubernetesAttributesExtractor) getAttributeExtractor()).fromPath(path),
+        KubernetesAttributesExtractor.PLURAL).orElse("");
   }
 
   /** The attributes a watch request selects, as the original computes them (path, labels, a name field selector). */

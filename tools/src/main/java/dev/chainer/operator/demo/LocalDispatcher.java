@@ -41,7 +41,7 @@ final class LocalDispatcher extends Dispatcher {
     if (queue != null && !queue.isEmpty()) {
       return expected.dispatch(request);
     }
-    Optional<MockResponse> unavailable = outages.refuse(request);
+    Optional<MockResponse> unavailable = outages.refuse(request, store.resource(request.getPath()));
     if (unavailable.isPresent()) {
       return unavailable.get();
     }

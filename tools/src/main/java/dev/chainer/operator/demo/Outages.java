@@ -7,7 +7,6 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -21,12 +20,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Outages {
   private final Set<String> down = ConcurrentHashMap.newKeySet();
+  /** The open watches, each with the resource it watches. */
   private final Map<WebSocket, String> watches = new ConcurrentHashMap<>();
 
   void begin(String resource) {
     down.add(resource);
-    watches.forEach((socket, path) -> {
-      if (resource.equals(resource(path))) {
+    watches.forEach((socket, watched) -> {
+      if (resource.equals(watched)) {
         socket.send(Serialization.asJson(new WatchEvent(new StatusBuilder().withStatus("Failure").withCode(410)
             .withReason("Expired").withMessage("too old resource version").build(), "ERROR")));
         socket.close(1000, "outage");
@@ -39,9 +39,9 @@ final class Outages {
     down.remove(resource);
   }
 
-  /** A 503 for a read of a resource that is down. */
-  Optional<MockResponse> refuse(RecordedRequest request) {
-    if (!"GET".equals(request.getMethod()) || !down.contains(resource(request.getPath()))) {
+  /** A 503 for a read of a resource that is down; {@code resource} is the one the request's path names. */
+  Optional<MockResponse> refuse(RecordedRequest request, String resource) {
+    if (!"GET".equals(request.getMethod()) || !down.contains(resource)) {
       return Optional.empty();
     }
     return Optional.of(new MockResponse().setResponseCode(503).setBody(Serialization.asJson(new StatusBuilder()
@@ -49,8 +49,8 @@ final class Outages {
         .withMessage("the server is currently unable to handle the request").build())));
   }
 
-  /** The watch the store answered, remembered while open so that an outage can end it. */
-  MockResponse tracking(String path, MockResponse watch) {
+  /** The watch of a resource the store answered, remembered while open so that an outage can end it. */
+  MockResponse tracking(String resource, MockResponse watch) {
     if (watch.getWebSocketListener() == null) {
       return watch;
     }
@@ -58,7 +58,7 @@ final class Outages {
       @Override
       public void onOpen(WebSocket webSocket, Response response) {
         super.onOpen(webSocket, response);
-        watches.put(webSocket, path);
+        watches.put(webSocket, resource);
       }
 
       @Override
@@ -73,16 +73,5 @@ final class Outages {
         super.onFailure(webSocket, t, response);
       }
     });
-  }
-
-  /** The resource a path reads: {@code /api/v1/namespaces/a/pods?watch=true} reads {@code pods}. */
-  static String resource(String path) {
-    String[] parts = path.split("\\?", 2)[0].replaceFirst("^/", "").split("/");
-    int start = parts[0].equals("api") ? 2 : 3;
-    List<String> rest = List.of(parts).subList(Math.min(start, parts.length), parts.length);
-    if (rest.size() > 2 && rest.get(0).equals("namespaces")) {
-      return rest.get(2);
-    }
-    return rest.isEmpty() ? "" : rest.get(0);
   }
 }

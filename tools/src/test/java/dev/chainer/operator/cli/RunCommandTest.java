@@ -11,22 +11,14 @@ import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.demo.LocalApiServer;
 import dev.chainer.operator.demo.SimulatedKubelet;
 import dev.chainer.operator.testing.OperatorHarness;
+import dev.chainer.operator.testing.Probe;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /** `run`: the operator as deployed, with health, metrics, leader election and a namespace filter. */
 class RunCommandTest {
-  private static HttpResponse<String> get(int port, String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .build(), HttpResponse.BodyHandlers.ofString());
-  }
-
   private static RunCommand parse(String... args) {
     RunCommand run = new RunCommand();
     new CommandLine(run).parseArgs(args);
@@ -40,21 +32,15 @@ class RunCommandTest {
         RunCommand.Running running = parse("--port", "0", "--lease-namespace", "ops").start(api.server()
             .createClient())) {
       int port = running.health().port();
-      OperatorHarness.await(() -> {
-        try {
-          return get(port, "/readyz").statusCode();
-        } catch (Exception e) {
-          return 0;
-        }
-      }, code -> code == 200, "ready");
-      assertEquals(200, get(port, "/healthz").statusCode());
+      Probe.await(port, "/readyz", 200);
+      assertEquals(200, Probe.get(port, "/healthz").code());
       ChainerJob job = api.client().resource(mpi("")).create();
       ChainerJobStatus done = OperatorHarness.await(() -> api.client().resource(job).get().getStatus(),
           s -> s.getPhase() == JobPhase.Completed, "completed");
       assertEquals(0, done.getLauncher().getExitCode());
       assertNotNull(api.client().leases().inNamespace("ops").withName("chainer-operator-lock").get(),
           "leader election holds a Lease");
-      String metrics = get(port, "/metrics").body();
+      String metrics = Probe.get(port, "/metrics").body();
       assertTrue(metrics.contains("# TYPE chainer_operator_reconciliations_total counter"), metrics);
       assertTrue(metrics.lines().anyMatch(l -> l.startsWith("chainer_operator_reconciliations_total ")
           && !l.endsWith(" 0")), metrics);

@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.chainer.operator.cli.RunCommand;
 import dev.chainer.operator.demo.LocalApiServer;
-import dev.chainer.operator.testing.OperatorHarness;
+import dev.chainer.operator.testing.Probe;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,22 +14,6 @@ import picocli.CommandLine;
 
 /** `/healthz` and `/readyz` of `run` follow the operator's informers: tested with one the API server breaks. */
 class HealthProbesTest {
-  private record Probe(int code, String body) {}
-
-  private static Probe get(int port, String path) {
-    try {
-      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
-      return new Probe(r.statusCode(), r.body());
-    } catch (Exception e) {
-      return new Probe(0, e.toString());
-    }
-  }
-
-  private static Probe await(int port, String path, int code) {
-    return OperatorHarness.await(() -> get(port, path), p -> p.code() == code, path + " " + code);
-  }
-
   private static RunCommand run(int port) {
     RunCommand run = new RunCommand();
     new CommandLine(run).parseArgs("--port", Integer.toString(port), "--no-leader-election");
@@ -51,17 +31,17 @@ class HealthProbesTest {
     try (LocalApiServer api = LocalApiServer.start();
         RunCommand.Running running = run(0).start(api.server().createClient())) {
       int port = running.health().port();
-      assertEquals(new Probe(200, "ok\n"), await(port, "/readyz", 200));
-      assertEquals(new Probe(200, "ok\n"), get(port, "/healthz"));
+      assertEquals(new Probe(200, "ok\n"), Probe.await(port, "/readyz", 200));
+      assertEquals(new Probe(200, "ok\n"), Probe.get(port, "/healthz"));
       try (AutoCloseable outage = api.outage("pods")) {
-        Probe live = await(port, "/healthz", 503);
+        Probe live = Probe.await(port, "/healthz", 503);
         assertEquals("unhealthy: chainerjob/pods\n", live.body(), "names the pod informer");
-        Probe ready = get(port, "/readyz");
+        Probe ready = Probe.get(port, "/readyz");
         assertEquals(503, ready.code());
         assertEquals(live.body(), ready.body(), "the caches had synced: the same reason");
       }
-      assertEquals(new Probe(200, "ok\n"), await(port, "/healthz", 200));
-      assertEquals(new Probe(200, "ok\n"), get(port, "/readyz"));
+      assertEquals(new Probe(200, "ok\n"), Probe.await(port, "/healthz", 200));
+      assertEquals(new Probe(200, "ok\n"), Probe.get(port, "/readyz"));
     }
   }
 
@@ -80,16 +60,16 @@ class HealthProbesTest {
             throw new IllegalStateException(e);
           }
         }, starter);
-        Probe ready = await(port, "/readyz", 503);
+        Probe ready = Probe.await(port, "/readyz", 503);
         assertEquals("caches not synced yet\n", ready.body());
-        assertEquals(new Probe(200, "ok\n"), get(port, "/healthz"), "starting is not dead");
+        assertEquals(new Probe(200, "ok\n"), Probe.get(port, "/healthz"), "starting is not dead");
         Thread.sleep(2000);
-        assertEquals(503, get(port, "/readyz").code(), "still no StatefulSet cache");
+        assertEquals(503, Probe.get(port, "/readyz").code(), "still no StatefulSet cache");
       }
       try (RunCommand.Running running = started.get(java.util.concurrent.TimeUnit.SECONDS.toMillis(60),
           java.util.concurrent.TimeUnit.MILLISECONDS)) {
-        assertEquals(new Probe(200, "ok\n"), await(port, "/readyz", 200));
-        assertEquals(new Probe(200, "ok\n"), get(port, "/healthz"));
+        assertEquals(new Probe(200, "ok\n"), Probe.await(port, "/readyz", 200));
+        assertEquals(new Probe(200, "ok\n"), Probe.get(port, "/healthz"));
       }
     } finally {
       starter.shutdownNow();
