@@ -50,6 +50,11 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
   # delete: the SSH key pair of an attempt that ended
   verbs: ["get", "list", "watch", "create", "delete"]
 - apiGroups: [""]
+  # spec.outputs: get a job's claim (does it exist, is it bound, can every worker mount it), create the one a
+  # claimTemplate asks for (a Delete retention policy leaves its removal to the garbage collector)
+  resources: ["persistentvolumeclaims"]
+  verbs: ["get", "create"]
+- apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
 {{- if eq (.Values.operator.gangScheduler | default "none") "volcano" }}

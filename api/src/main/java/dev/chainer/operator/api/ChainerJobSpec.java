@@ -217,6 +217,11 @@ public class ChainerJobSpec {
       + "gets '--resume-from <path>' after its parameters and AZUREML_DATAREFERENCE_MODEL_LOCATION.")
   private DataReference resumeFrom;
 
+  @JsonPropertyDescription("Where the job's results live so that they outlive its pods (a claim, NFS, or a claim "
+      + "the operator creates), mounted in every training pod at outputs.pathOnCompute and as the working "
+      + "directory's 'outputs'; with checkpoints, every attempt resumes from the newest snapshot there.")
+  private Outputs outputs;
+
   @Min(1)
   @Max(Limits.MAX_SECONDS)
   @JsonPropertyDescription("Wall-clock limit for the whole job in seconds (max_run_duration_seconds); past it "
@@ -297,6 +302,8 @@ public class ChainerJobSpec {
   public void setShmSize(String v) { this.shmSize = v; }
   public DataReference getResumeFrom() { return resumeFrom; }
   public void setResumeFrom(DataReference v) { this.resumeFrom = v; }
+  public Outputs getOutputs() { return outputs; }
+  public void setOutputs(Outputs v) { this.outputs = v; }
   public Long getMaxRunDurationSeconds() { return maxRunDurationSeconds; }
   public void setMaxRunDurationSeconds(Long v) { this.maxRunDurationSeconds = v; }
   public String getFrameworkVersion() { return frameworkVersion; }

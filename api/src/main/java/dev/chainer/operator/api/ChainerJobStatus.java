@@ -78,6 +78,18 @@ public class ChainerJobStatus {
       + "metrics, elapsed time and estimated time remaining.")
   private TrainingProgress progress;
 
+  @JsonPropertyDescription("How many times the job was restarted because the cluster took a pod away (preemption, "
+      + "eviction, a lost node): not failures, so not counted in restartCount; bounded by runPolicy.disruptionLimit.")
+  @Min(0)
+  @Max(Integer.MAX_VALUE)
+  private Integer disruptionCount;
+
+  @JsonPropertyDescription("Where the job's results are kept (spec.outputs) and how to read them back.")
+  private OutputsStatus outputs;
+
+  @JsonPropertyDescription("The snapshot the current attempt resumed from (spec.outputs.checkpoints).")
+  private ResumedFrom resumedFrom;
+
   public JobPhase getPhase() { return phase; }
   public void setPhase(JobPhase v) { this.phase = v; }
   public String getReason() { return reason; }
@@ -118,6 +130,12 @@ public class ChainerJobStatus {
   public void setSuspendedSeconds(Long v) { this.suspendedSeconds = v; }
   public TrainingProgress getProgress() { return progress; }
   public void setProgress(TrainingProgress v) { this.progress = v; }
+  public Integer getDisruptionCount() { return disruptionCount; }
+  public void setDisruptionCount(Integer v) { this.disruptionCount = v; }
+  public OutputsStatus getOutputs() { return outputs; }
+  public void setOutputs(OutputsStatus v) { this.outputs = v; }
+  public ResumedFrom getResumedFrom() { return resumedFrom; }
+  public void setResumedFrom(ResumedFrom v) { this.resumedFrom = v; }
 
   @Override
   public boolean equals(Object o) {
@@ -128,7 +146,9 @@ public class ChainerJobStatus {
         && Objects.equals(totalWorkers, s.totalWorkers) && Objects.equals(ready, s.ready)
         && Objects.equals(launcher, s.launcher) && Objects.equals(restartCount, s.restartCount)
         && Objects.equals(progress, s.progress) && Objects.equals(attempt, s.attempt)
-        && Objects.equals(suspendedSince, s.suspendedSince) && Objects.equals(suspendedSeconds, s.suspendedSeconds);
+        && Objects.equals(suspendedSince, s.suspendedSince) && Objects.equals(suspendedSeconds, s.suspendedSeconds)
+        && Objects.equals(disruptionCount, s.disruptionCount) && Objects.equals(outputs, s.outputs)
+        && Objects.equals(resumedFrom, s.resumedFrom);
   }
 
   @Override

@@ -20,6 +20,8 @@ public final class Limits {
   public static final int MAX_POD_MAP_ENTRIES = 64;
   public static final int MAX_TOLERATIONS = 32;
   public static final int MAX_BACKOFF_LIMIT = 100;
+  /** Restarts after disruptions: a spot pool may preempt often, so far more than failures. */
+  public static final int MAX_DISRUPTION_LIMIT = 1000;
   /** Seconds fields end up in int32 API fields (activeDeadlineSeconds) and in Java ints. */
   public static final long MAX_SECONDS = Integer.MAX_VALUE;
   /** A path or file name. */

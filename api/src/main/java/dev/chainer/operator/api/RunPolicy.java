@@ -14,6 +14,13 @@ public class RunPolicy {
       + "failure; default 0, no automatic retry; at most 100.")
   private Integer backoffLimit;
 
+  @Min(0)
+  @Max(Limits.MAX_DISRUPTION_LIMIT)
+  @JsonPropertyDescription("How many times the job is restarted because the cluster took one of its pods away "
+      + "(preemption, eviction, a lost or drained node) before it fails; these restarts do not count against "
+      + "backoffLimit. Default 10, at most 1000.")
+  private Integer disruptionLimit;
+
   @JsonPropertyDescription("Which workers are deleted when the job ends: Running (default; frees GPUs at once), "
       + "All or None. The launcher pod always stays for its logs.")
   private CleanPodPolicy cleanPodPolicy;
@@ -36,6 +43,8 @@ public class RunPolicy {
 
   public SchedulingPolicy getSchedulingPolicy() { return schedulingPolicy; }
   public void setSchedulingPolicy(SchedulingPolicy v) { this.schedulingPolicy = v; }
+  public Integer getDisruptionLimit() { return disruptionLimit; }
+  public void setDisruptionLimit(Integer v) { this.disruptionLimit = v; }
   public Integer getBackoffLimit() { return backoffLimit; }
   public void setBackoffLimit(Integer v) { this.backoffLimit = v; }
   public CleanPodPolicy getCleanPodPolicy() { return cleanPodPolicy; }

@@ -62,7 +62,7 @@ class CrdTest {
         "imageRegistryDetails", "userManaged", "condaPackages", "pipPackages", "condaDependenciesFile",
         "condaDependenciesFilePath", "pipRequirementsFile", "pipRequirementsFilePath", "environmentVariables",
         "environmentDefinition", "inputs", "shmSize", "resumeFrom", "maxRunDurationSeconds", "frameworkVersion",
-        "arguments", "kubernetes", "runPolicy", "managedBy");
+        "arguments", "kubernetes", "runPolicy", "managedBy", "outputs");
     assertEquals(estimator.stream().sorted().toList(), spec().getProperties().keySet().stream().sorted().toList());
     assertEquals(List.of("entryScript"), spec().getRequired());
   }

@@ -38,6 +38,8 @@ public class OperatorConfig {
   private Map<MpiImplementation, String> mpirunCommands = defaultMpirunCommands();
   /** How many times (2 s apart) the launcher tries each worker over SSH before giving up. */
   private int workerWaitAttempts = 150;
+  /** How long a job's outputs claim may stay unbound before the job says it is stalled on it. */
+  private int outputsClaimBindTimeoutSeconds = 300;
   /** How often a running job's progress is read from its launcher's log (0: never). */
   private int progressIntervalSeconds = 10;
   /** How much of the launcher's log is read each time: the last lines, and at most this many bytes. */
@@ -146,6 +148,8 @@ public class OperatorConfig {
   public void setGitImage(String v) { this.gitImage = v; }
   public Map<MpiImplementation, String> getMpirunCommands() { return mpirunCommands; }
   public void setMpirunCommands(Map<MpiImplementation, String> v) { this.mpirunCommands.putAll(v); }
+  public int getOutputsClaimBindTimeoutSeconds() { return outputsClaimBindTimeoutSeconds; }
+  public void setOutputsClaimBindTimeoutSeconds(int v) { this.outputsClaimBindTimeoutSeconds = v; }
   public int getProgressIntervalSeconds() { return progressIntervalSeconds; }
   public void setProgressIntervalSeconds(int v) { this.progressIntervalSeconds = v; }
   public int getProgressLogLines() { return progressLogLines; }

@@ -154,7 +154,8 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     JobContext observedJob = JobContext.of(job, config);
     Observed observed = observe(context);
     String uid = job.getMetadata().getUid();
-    JobObjects objects = JobObjects.of(observed, observedJob.names(), uid);
+    JobObjects objects = JobObjects.of(observed, observedJob.names(), uid)
+        .withOutputsClaim(OutputsClaims.read(observedJob, context.getClient()));
     Optional<String> snapshot = runSnapshot(observedJob, objects);
     // The job as it runs: once started, with the spec its run started with (and the current runPolicy).
     JobContext running = snapshot.map(s -> observedJob.withJob(withSpec(job, RunSpec.restore(s,
@@ -168,7 +169,8 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
           context, now);
     } catch (NotOwned conflict) {
       // A create ran into an object that is not the job's: plan again knowing it, so nothing is made beside it.
-      JobObjects seen = JobObjects.of(observed.withConflict(conflict.object()), observedJob.names(), uid);
+      JobObjects seen = JobObjects.of(observed.withConflict(conflict.object()), observedJob.names(), uid)
+          .withOutputsClaim(objects.outputsClaim());
       requeue = carryOut(job, running, JobPlanner.plan(running, seen, problems, now, edited, kueue), seen, context,
           now);
     }
@@ -183,6 +185,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     Optional<Duration> requeue = plan.requeueAfter();
     if (progress.applies(plan.status())) {
       progress.update(context.getClient(), running.job(), plan.status(), now);
+      progress.resumedFrom(context.getClient(), running, plan.status()).ifPresent(plan::event);
       requeue = Optional.of(requeue.filter(d -> d.compareTo(progress.interval()) < 0).orElse(progress.interval()));
     }
     apply(job, running, plan, objects, context, now);
@@ -231,6 +234,9 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
       Context<ChainerJob> context, Instant now) {
     KubernetesClient client = context.getClient();
     String ns = job.getMetadata().getNamespace();
+    if (plan.createOutputsClaim()) {
+      OutputsClaims.create(running, context.getClient());
+    }
     if (plan.createInfrastructure() || plan.createWorkers() || plan.createLauncher() || plan.createWorkload()) {
       create(running.atAttempt(plan.status().currentAttempt()), plan, objects, context);
     }

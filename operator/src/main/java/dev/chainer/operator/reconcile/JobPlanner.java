@@ -7,6 +7,7 @@ import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.api.LauncherStatus;
 import dev.chainer.operator.kueue.WorkloadState;
 import dev.chainer.operator.spec.EffectiveRunPolicy;
+import dev.chainer.operator.spec.EffectiveOutputs;
 import dev.chainer.operator.spec.EffectiveSpec;
 import dev.chainer.operator.spec.JobContext;
 import dev.chainer.operator.spec.JobLabels;
@@ -17,6 +18,7 @@ import dev.chainer.operator.status.FailureReason;
 import dev.chainer.operator.status.JobConditions;
 import dev.chainer.operator.status.JobObjects;
 import dev.chainer.operator.status.ObjectRef;
+import dev.chainer.operator.status.OutputsReadiness;
 import dev.chainer.operator.status.Observed;
 import dev.chainer.operator.status.PodFacts;
 import dev.chainer.operator.status.PodGroupStatus;
@@ -54,6 +56,7 @@ public final class JobPlanner {
   private final JobObjects objects;
   private final Instant now;
   private final JobNames names;
+  private final JobContext context;
   private final ChainerJobStatus previous;
   private final ChainerJobStatus next;
   private final Plan plan = new Plan();
@@ -66,6 +69,7 @@ public final class JobPlanner {
     this.objects = objects;
     this.now = now;
     this.names = context.names();
+    this.context = context;
     ChainerJobStatus current = job.getStatus() == null ? new ChainerJobStatus() : job.getStatus();
     // A job that failed validation starts afresh once its spec is fixed.
     this.previous = "InvalidSpec".equals(current.getReason()) ? new ChainerJobStatus() : current;
@@ -133,7 +137,7 @@ public final class JobPlanner {
       return;
     }
     problems.stream().filter(p -> !p.isError())
-        .forEach(p -> plan.event(JobEvent.warning("Deprecated", p.toString())));
+        .forEach(p -> plan.event(JobEvent.warning(p.reason(), p.toString())));
     if (specEdited) {
       plan.event(JobEvent.warning("SpecChangeIgnored", "the job has started: changes to its spec are ignored "
           + "for this run (only runPolicy takes effect); delete and re-create the job to change it"));
@@ -261,7 +265,12 @@ public final class JobPlanner {
     resumeIfSuspended();
     if (next.getStartTime() == null) {
       next.setStartTime(now.toString());
+      if (context.outputs().isEmpty()) {
+        plan.event(JobEvent.normal("OutputsNotKept", "the job has no spec.outputs: files its script writes are lost "
+            + "when its pods are removed, and a restarted attempt starts from the beginning"));
+      }
     }
+    next.setOutputs(context.outputs().map(OutputsReadiness::report).orElse(null));
     if (deadlinePassed()) {
       return;
     }
@@ -351,20 +360,20 @@ public final class JobPlanner {
       deadlineExceeded(failure.message());
       return;
     }
-    int restarts = next.getRestartCount() == null ? 0 : next.getRestartCount();
-    int limit = policy().backoffLimit();
+    boolean disruption = failure.reason().isDisruption();
+    int restarts = disruption ? count(next.getDisruptionCount()) : count(next.getRestartCount());
+    int limit = disruption ? policy().disruptionLimit() : policy().backoffLimit();
     String reason = failure.reason().name();
     if (restarts < limit) {
-      stopAttempt();
-      next.setAttempt(attempt() + 1);
-      next.setRestartCount(restarts + 1);
-      next.setLauncher(null);
-      next.setPhase(JobPhase.Queued);
-      next.setReason("Restarting");
-      next.setMessage(failure.toString());
-      observeWorkers();
-      plan.event(JobEvent.warning(reason, failure.message() + "; restarting the whole job (restart "
-          + (restarts + 1) + " of " + limit + ")"));
+      restart(failure);
+      if (disruption) {
+        next.setDisruptionCount(restarts + 1);
+      } else {
+        next.setRestartCount(restarts + 1);
+      }
+      plan.event(JobEvent.warning(reason, failure.message() + "; restarting the whole job" + (disruption
+          ? " (disruption " + (restarts + 1) + " of " + limit + ", not counted against backoffLimit)"
+          : " (restart " + (restarts + 1) + " of " + limit + ")") + resumeNote()));
       return;
     }
     deleteAll(objects.launchers().stream().filter(p -> !PodFacts.isFinished(p)));
@@ -376,10 +385,30 @@ public final class JobPlanner {
       lost.setReason(reason);
       next.setLauncher(lost);
     }
-    String message = failure.message() + (limit > 0 ? " after " + restarts + " restart(s) (backoffLimit " + limit
-        + ")" : "");
+    String message = failure.message() + (disruption ? " after " + restarts + " disruption(s) (disruptionLimit "
+        + limit + ")" : limit > 0 ? " after " + restarts + " restart(s) (backoffLimit " + limit + ")" : "");
     finish(JobPhase.Failed, reason, message);
     plan.event(JobEvent.warning(reason, message + "; the job failed"));
+  }
+
+  /** Ends the attempt; the next one starts once its pods are gone. */
+  private void restart(AttemptFailure failure) {
+    stopAttempt();
+    next.setAttempt(attempt() + 1);
+    next.setLauncher(null);
+    next.setPhase(JobPhase.Queued);
+    next.setReason("Restarting");
+    next.setMessage(failure.toString());
+    observeWorkers();
+  }
+
+  private String resumeNote() {
+    return context.outputs().filter(EffectiveOutputs::resume).isPresent()
+        ? "; the next attempt resumes from the newest snapshot in " + context.outputs().get().checkpointPath() : "";
+  }
+
+  private static int count(Integer n) {
+    return n == null ? 0 : n;
   }
 
   /** Stops the current attempt's launcher and workers; the next attempt waits until they are gone. */
@@ -405,7 +434,44 @@ public final class JobPlanner {
     return JobLabels.ROLE_WORKER.equals(Observed.label(pod, JobLabels.ROLE));
   }
 
+  /**
+   * Starts what the attempt still lacks, unless its outputs store cannot serve the pods; a store that may still
+   * come good (a claim not bound yet) is said on the status while the pods wait for it.
+   */
   private void progress() {
+    OutputsReadiness.Verdict outputs = outputsVerdict();
+    if (!outputs.blocksPods()) {
+      startPods();
+    }
+    outputs.stall().filter(s -> outputs.blocksPods() || next.getPhase() == JobPhase.Queued).ifPresent(this::stalled);
+  }
+
+  /** Whether the outputs store can serve the pods; nothing to judge when its claim was not read (no claim). */
+  private OutputsReadiness.Verdict outputsVerdict() {
+    if (objects.outputsClaim() == null) {
+      return OutputsReadiness.Verdict.READY;
+    }
+    OutputsReadiness.Verdict verdict = OutputsReadiness.of(context.outputs(), objects.outputsClaim(), names,
+        spec.mpi() ? spec.nodeCount() : 0, Instant.parse(next.getStartTime()), now,
+        Duration.ofSeconds(context.config().getOutputsClaimBindTimeoutSeconds()));
+    plan.createOutputsClaim(verdict.createClaim());
+    if (verdict.stall().isPresent()) {
+      plan.requeueAfter(CONFLICT_RETRY); // claims are not watched: look again soon
+    }
+    return verdict;
+  }
+
+  /** The job waits for a store it cannot use: Queued, Stalled with the reason, a Warning Event when it changes. */
+  private void stalled(OutputsReadiness.Stall stall) {
+    next.setPhase(JobPhase.Queued);
+    next.setReason(stall.reason());
+    next.setMessage(stall.message());
+    if (!stall.reason().equals(previous.getReason()) || !stall.message().equals(previous.getMessage())) {
+      plan.event(JobEvent.warning(stall.reason(), stall.message()));
+    }
+  }
+
+  private void startPods() {
     plan.createInfrastructure(missingInfrastructure());
     Optional<Pod> launcher = objects.launcher(launcherName());
     boolean succeeded = launcher.map(p -> "Succeeded".equals(PodFacts.phase(p)))

@@ -13,6 +13,7 @@ public final class Plan {
   private boolean createInfrastructure;
   private boolean createWorkers;
   private boolean createLauncher;
+  private boolean createOutputsClaim;
   private final List<ObjectRef> deletions = new ArrayList<>();
   private boolean deleteJob;
   private boolean createWorkload;
@@ -26,6 +27,8 @@ public final class Plan {
   /** Create whichever of the Service, ConfigMap, the attempt's SSH Secret and the registry Secret are missing. */
   public boolean createInfrastructure() { return createInfrastructure; }
   public boolean createWorkers() { return createWorkers; }
+  /** Create the claim the job's outputs.claimTemplate asks for. */
+  public boolean createOutputsClaim() { return createOutputsClaim; }
   public boolean createLauncher() { return createLauncher; }
   /** The job's own objects to delete, each by name and uid (a worker StatefulSet takes its pods with it). */
   public List<ObjectRef> deletions() { return List.copyOf(deletions); }
@@ -44,6 +47,7 @@ public final class Plan {
   Plan status(ChainerJobStatus s) { this.status = s; return this; }
   Plan createInfrastructure(boolean v) { this.createInfrastructure = v; return this; }
   Plan createWorkers(boolean v) { this.createWorkers = v; return this; }
+  Plan createOutputsClaim(boolean v) { this.createOutputsClaim = v; return this; }
   Plan createLauncher(boolean v) { this.createLauncher = v; return this; }
   Plan delete(ObjectRef o) {
     if (!deletions.contains(o)) {

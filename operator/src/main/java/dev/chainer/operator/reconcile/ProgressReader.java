@@ -6,7 +6,11 @@ import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.api.TrainingProgress;
 import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.render.ScriptArguments;
+import dev.chainer.operator.api.ResumedFrom;
+import dev.chainer.operator.spec.EffectiveOutputs;
+import dev.chainer.operator.spec.JobContext;
 import dev.chainer.operator.spec.JobNames;
+import dev.chainer.operator.status.ResumeLine;
 import dev.chainer.operator.status.ProgressEstimator;
 import dev.chainer.operator.status.ProgressParser;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -41,6 +45,46 @@ final class ProgressReader {
         && status.getLauncher() != null && status.getLauncher().getPodName() != null;
   }
 
+  /**
+   * Launchers whose log head was read for a resume line and had none (a fresh start): not read again. Losing it in a
+   * restart costs one more read of 16 KiB.
+   */
+  private final Map<String, Boolean> startedFresh = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int HEAD_BYTES = 16384;
+
+  /**
+   * Once per attempt of a job that resumes from checkpoints: what its launcher resumed from, from the line the
+   * resume step printed at the head of its log (status.resumedFrom), with a Normal Event.
+   */
+  Optional<JobEvent> resumedFrom(KubernetesClient client, JobContext job, ChainerJobStatus status) {
+    String pod = status.getLauncher().getPodName();
+    int attempt = status.currentAttempt();
+    boolean resumes = job.job().getSpec() != null && job.outputs().filter(EffectiveOutputs::resume).isPresent();
+    boolean known = status.getResumedFrom() != null && status.getResumedFrom().getAttempt() != null
+        && status.getResumedFrom().getAttempt() == attempt;
+    if (!resumes || known || startedFresh.containsKey(job.job().getMetadata().getUid() + "/" + pod)) {
+      return Optional.empty();
+    }
+    String uri = "/api/v1/namespaces/" + encode(job.names().namespace()) + "/pods/" + encode(pod) + "/log?container="
+        + JobNames.LAUNCHER_CONTAINER + "&limitBytes=" + HEAD_BYTES;
+    Optional<String> head = read(client, uri);
+    if (head.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<ResumedFrom> resumed = ResumeLine.parse(head.get(), attempt);
+    if (resumed.isEmpty()) {
+      if (startedFresh.size() > 10000) {
+        startedFresh.clear();
+      }
+      startedFresh.put(job.job().getMetadata().getUid() + "/" + pod, true);
+      status.setResumedFrom(null);
+      return Optional.empty();
+    }
+    status.setResumedFrom(resumed.get());
+    return Optional.of(JobEvent.normal("Resumed", "attempt " + attempt + " resumed from " + resumed.get().getPath()
+        + " (iteration " + resumed.get().getIteration() + ")"));
+  }
+
   /** Updates the status's progress when it is due and the output says something new. */
   void update(KubernetesClient client, ChainerJob job, ChainerJobStatus status, Instant now) {
     TrainingProgress previous = status.getProgress();
@@ -64,13 +108,16 @@ final class ProgressReader {
    * a watch of pods; the launcher is known to be running here, so that is skipped.
    */
   private Optional<String> tail(KubernetesClient client, String namespace, String pod) {
-    String uri = "/api/v1/namespaces/" + encode(namespace) + "/pods/" + encode(pod) + "/log?container="
+    return read(client, "/api/v1/namespaces/" + encode(namespace) + "/pods/" + encode(pod) + "/log?container="
         + JobNames.LAUNCHER_CONTAINER + "&tailLines=" + config.getProgressLogLines() + "&limitBytes="
-        + config.getProgressLogBytes();
+        + config.getProgressLogBytes());
+  }
+
+  private static Optional<String> read(KubernetesClient client, String uri) {
     try {
       return Optional.ofNullable(client.raw(uri));
     } catch (KubernetesClientException e) {
-      LOG.debug("no log from {}/{}: {}", namespace, pod, e.getMessage());
+      LOG.debug("no log at {}: {}", uri, e.getMessage());
       return Optional.empty();
     }
   }

@@ -1,5 +1,7 @@
 package dev.chainer.operator.render;
 
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -22,11 +24,13 @@ public record DesiredObjects(
     Optional<Secret> registrySecret,
     Optional<StatefulSet> workers,
     Optional<GenericKubernetesResource> podGroup,
+    Optional<PersistentVolumeClaim> outputsClaim,
     Pod launcher) {
 
   /** Every object, in the order they are best created (launcher last). */
   public List<HasMetadata> all() {
     List<HasMetadata> all = new ArrayList<>();
+    outputsClaim.ifPresent(all::add);
     workerService.ifPresent(all::add);
     mpiConfigMap.ifPresent(all::add);
     sshSecret.ifPresent(all::add);

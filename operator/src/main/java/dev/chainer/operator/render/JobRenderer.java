@@ -38,6 +38,7 @@ public final class JobRenderer {
         RegistrySecret.render(ctx, registryPassword),
         workers,
         workers.flatMap(w -> WorkerPodGroup.render(ctx, w.getSpec().getTemplate().getSpec())),
+        OutputsClaim.render(ctx.job(), ctx.names(), ctx.outputs(), ctx.effective().nodeCount()),
         LauncherPod.render(ctx));
   }
 }

@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodDNSConfigBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,19 +49,22 @@ public final class LauncherPod {
     List<String> argv = new ArrayList<>();
     argv.add(ctx.packages().python());
     argv.add(Paths.join(ctx.data().workingDirectory(), ctx.spec().getEntryScript()));
-    argv.addAll(ScriptArguments.of(ctx.spec(), ctx.data().dataPaths()));
+    argv.addAll(ScriptArguments.of(ctx.spec(), ctx.dataPaths()));
     return argv;
   }
 
   private static PodSpecBuilder singleProcess(RenderContext ctx) {
-    List<String> argv = scriptArgv(ctx);
+    List<String> argv = new ArrayList<>(ResumeStep.command(ctx));
+    argv.addAll(scriptArgv(ctx));
+    List<EnvVar> env = new ArrayList<>(TrainingPod.environment(ctx));
+    env.addAll(ResumeStep.environment(ctx));
     Container launcher = new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(ctx.effective().image())
         .withCommand(KubeletEscape.escape(argv.get(0)))
         .withArgs(KubeletEscape.escapeAll(argv.subList(1, argv.size())))
         .withWorkingDir(ctx.data().workingDirectory())
-        .withEnv(TrainingPod.environment(ctx))
+        .withEnv(env)
         .withResources(TrainingPod.resources(ctx, ctx.launcherSettings(), ctx.effective().gpu() ? 1 : 0))
         .withVolumeMounts(TrainingPod.mounts(ctx))
         .build();
@@ -69,13 +74,23 @@ public final class LauncherPod {
         .withVolumes(TrainingPod.volumes(ctx));
   }
 
+  /** Keys and MPI configuration, and the outputs at pathOnCompute: the resume step looks for snapshots there. */
+  private static List<VolumeMount> mpiLauncherMounts(RenderContext ctx) {
+    List<VolumeMount> mounts = new ArrayList<>(TrainingPod.mpiMounts(ctx));
+    mounts.addAll(OutputsVolume.mounts(ctx.outputs(), null));
+    return mounts;
+  }
+
   private static PodSpecBuilder mpiLauncher(RenderContext ctx) {
     List<EnvVar> training = TrainingPod.environment(ctx);
-    List<String> argv = new ArrayList<>(MpiCommand.argv(ctx.config().getMpirunCommands()
-            .get(ctx.effective().mpiImplementation()), ctx.effective(), ctx.data().workingDirectory(),
-        training.stream().map(EnvVar::getName).toList()));
+    List<String> forwarded = new ArrayList<>(training.stream().map(EnvVar::getName).toList());
+    forwarded.addAll(ResumeStep.forwarded(ctx));
+    List<String> argv = new ArrayList<>(ResumeStep.command(ctx));
+    argv.addAll(MpiCommand.argv(ctx.config().getMpirunCommands().get(ctx.effective().mpiImplementation()),
+        ctx.effective(), ctx.data().workingDirectory(), forwarded));
     argv.addAll(scriptArgv(ctx));
     List<EnvVar> env = new ArrayList<>(training);
+    env.addAll(ResumeStep.environment(ctx));
     env.addAll(MpiCommand.environment(ctx.effective()));
     env.add(new EnvVar("CHAINER_WAIT_ATTEMPTS", Integer.toString(ctx.config().getWorkerWaitAttempts()), null));
     // The launcher only runs mpirun: keep the NVIDIA runtime from handing it GPUs.
@@ -89,12 +104,14 @@ public final class LauncherPod {
         .withArgs(KubeletEscape.escapeAll(argv))
         .withEnv(env)
         .withResources(TrainingPod.resources(ctx, ctx.launcherSettings(), 0))
-        .withVolumeMounts(TrainingPod.mpiMounts(ctx))
+        .withVolumeMounts(mpiLauncherMounts(ctx))
         .build();
+    List<Volume> volumes = new ArrayList<>(TrainingPod.mpiVolumes(ctx));
+    OutputsVolume.volume(ctx.outputs()).ifPresent(volumes::add);
     return new PodSpecBuilder()
         .withInitContainers(TrainingPod.sshKeyStep(ctx))
         .withContainers(launcher)
-        .withVolumes(TrainingPod.mpiVolumes(ctx))
+        .withVolumes(volumes)
         .withHostname(ctx.names().launcherHostname())
         .withSubdomain(ctx.names().workerService())
         .withDnsConfig(new PodDNSConfigBuilder().withSearches(ctx.names().serviceDomain()).build());

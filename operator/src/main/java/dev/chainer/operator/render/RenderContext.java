@@ -1,5 +1,10 @@
 package dev.chainer.operator.render;
 
+import dev.chainer.operator.spec.EffectiveOutputs;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.ChainerJobSpec;
 import dev.chainer.operator.api.PodSettings;
@@ -18,6 +23,7 @@ public record RenderContext(
     DataMounts data,
     PackageInstall packages,
     SecuritySettings security,
+    Optional<EffectiveOutputs> outputs,
     int attempt) {
 
   public static RenderContext of(JobContext job) {
@@ -27,7 +33,14 @@ public record RenderContext(
     DataMounts data = DataMounts.of(spec, effective.image(), config);
     PackageInstall packages = new PackageInstall(effective, config, data.workingDirectory());
     return new RenderContext(job.job(), effective, config, job.names(), data, packages,
-        SecuritySettings.of(spec, config), job.attempt());
+        SecuritySettings.of(spec, config), job.outputs(), job.attempt());
+  }
+
+  /** Every data reference's path by name, the outputs among them, for $AZUREML_DATAREFERENCE_<name> values. */
+  public Map<String, String> dataPaths() {
+    Map<String, String> paths = new LinkedHashMap<>(OutputsVolume.dataPath(outputs));
+    paths.putAll(data.dataPaths());
+    return paths;
   }
 
   public ChainerJobSpec spec() {

@@ -36,6 +36,7 @@ public final class TrainingPod {
     Map<String, EnvVar> env = new LinkedHashMap<>();
     put(env, new EnvVar("AZUREML_RUN_ID", KubeletEscape.escape(ctx.jobName()), null));
     ctx.data().environment().forEach(v -> put(env, v));
+    OutputsVolume.environment(ctx.outputs(), ctx.jobName()).forEach(v -> put(env, v));
     ctx.packages().environment().forEach(v -> put(env, v));
     // The user's variables come last so that they win over the defaults above.
     ctx.effective().environmentVariables().forEach((k, v) -> put(env, new EnvVar(k, KubeletEscape.escape(v), null)));
@@ -52,6 +53,7 @@ public final class TrainingPod {
     volumes.add(new VolumeBuilder().withName(SHM_VOLUME).withNewEmptyDir().withMedium("Memory")
         .withSizeLimit(new Quantity(ctx.effective().shmSize())).endEmptyDir().build());
     volumes.addAll(ctx.data().volumes());
+    OutputsVolume.volume(ctx.outputs()).ifPresent(volumes::add);
     volumes.addAll(ctx.packages().volumes());
     return volumes;
   }
@@ -60,6 +62,7 @@ public final class TrainingPod {
     List<VolumeMount> mounts = new ArrayList<>();
     mounts.add(DataMounts.mount(SHM_VOLUME, Paths.SHM, null, false));
     mounts.addAll(ctx.data().mounts());
+    mounts.addAll(OutputsVolume.mounts(ctx.outputs(), ctx.data().workingDirectory()));
     mounts.addAll(ctx.packages().mounts());
     return mounts;
   }

@@ -1,5 +1,7 @@
 package dev.chainer.operator.spec;
 
+import java.util.Optional;
+
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.ChainerJobSpec;
 import dev.chainer.operator.config.OperatorConfig;
@@ -16,6 +18,7 @@ public final class JobContext {
   private final JobNames names;
   private final int attempt;
   private EffectiveSpec effective;
+  private Optional<EffectiveOutputs> outputs;
 
   private JobContext(ChainerJob job, OperatorConfig config, JobNames names, int attempt, EffectiveSpec effective) {
     this.job = job;
@@ -60,6 +63,14 @@ public final class JobContext {
 
   public int attempt() {
     return attempt;
+  }
+
+  /** The job's outputs with their defaults; empty when the job keeps none. */
+  public Optional<EffectiveOutputs> outputs() {
+    if (outputs == null) {
+      outputs = EffectiveOutputs.of(spec(), names);
+    }
+    return outputs;
   }
 
   public EffectiveSpec effective() {

@@ -31,6 +31,11 @@ public record JobNames(String job, String namespace, String clusterDomain) {
     return job + "-registry";
   }
 
+  /** The claim the operator creates for the job's outputs (spec.outputs.claimTemplate). */
+  public String outputsClaim() {
+    return job + "-outputs";
+  }
+
   /** The launcher of the first attempt is {@code <job>-launcher}; a restarted job's is {@code <job>-launcher-<n>}. */
   public String launcherPod(int attempt) {
     return attempt == 0 ? job + "-launcher" : job + "-launcher-" + attempt;
@@ -43,7 +48,8 @@ public record JobNames(String job, String namespace, String clusterDomain) {
 
   /** Whether an object of this name is one the job would create (so one it does not own blocks the job). */
   public boolean isJobsName(String name) {
-    if (name.equals(workerService()) || name.equals(mpiConfigMap()) || name.equals(registrySecret())) {
+    if (name.equals(workerService()) || name.equals(mpiConfigMap()) || name.equals(registrySecret())
+        || name.equals(outputsClaim())) {
       return true;
     }
     String rest = name.startsWith(job + "-") ? name.substring(job.length() + 1) : "";

@@ -45,6 +45,10 @@ public final class AttemptFailures {
     String name = pod.getMetadata().getName();
     String what = "launcher pod " + name;
     String podReason = pod.getStatus() == null ? null : pod.getStatus().getReason();
+    Optional<AttemptFailure> disrupted = Disruption.failure(pod, true);
+    if (disrupted.isPresent()) {
+      return disrupted; // taken away by the cluster, running or not yet gone: not the job's failure
+    }
     if (PodFacts.isTerminating(pod)) {
       String exit = PodFacts.terminated(pod, JobNames.LAUNCHER_CONTAINER).map(t -> " (" + PodFacts.describe(t) + ")")
           .orElse("");
@@ -55,9 +59,6 @@ public final class AttemptFailures {
     }
     if ("DeadlineExceeded".equals(podReason)) {
       return failure(FailureReason.DeadlineExceeded, name, what + " reached its activeDeadlineSeconds");
-    }
-    if ("Evicted".equals(podReason)) {
-      return failure(FailureReason.LauncherEvicted, name, what + " was evicted" + PodFacts.podMessage(pod));
     }
     return PodFacts.terminated(pod, JobNames.LAUNCHER_CONTAINER)
         .map(t -> new AttemptFailure(PodFacts.containerReason(t, FailureReason.LauncherFailed), name,
@@ -89,6 +90,10 @@ public final class AttemptFailures {
           + " while the job ran (" + describeEdit(workers, nodeCount) + ")");
     }
     for (Pod pod : objects.workerPods(attempt)) {
+      Optional<AttemptFailure> disrupted = Disruption.failure(pod, false);
+      if (disrupted.isPresent()) {
+        return disrupted;
+      }
       if (PodFacts.isTerminating(pod)) {
         return failure(FailureReason.WorkerLost, pod.getMetadata().getName(), "worker pod "
             + pod.getMetadata().getName() + " was deleted");

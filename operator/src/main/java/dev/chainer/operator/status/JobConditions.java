@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * Kubernetes-style conditions derived from a status: Running, Succeeded, Failed, Suspended, Canceled,
- * Stalled (True while an object the job does not own holds one of its names), and WorkersReady for MPI
+ * Stalled (True while an object the job does not own holds one of its names, or its outputs claim cannot serve it), and WorkersReady for MPI
  * jobs. Tools such as Argo CD, Flux and kubectl wait read these. A
  * condition's lastTransitionTime only moves when its status flips.
  */
@@ -46,10 +46,15 @@ public final class JobConditions {
     out.add(condition(SUSPENDED, suspended, suspended ? "Suspended" : phase.name(), null, generation, previous, now));
     boolean canceled = phase == JobPhase.Canceled;
     out.add(condition(CANCELED, canceled, phase.name(), null, generation, previous, now));
-    boolean stalled = RESOURCE_CONFLICT.equals(status.getReason());
-    out.add(condition(STALLED, stalled, stalled ? RESOURCE_CONFLICT : phase.name(), stalled ? status.getMessage()
+    boolean stalled = isStall(status.getReason());
+    out.add(condition(STALLED, stalled, stalled ? status.getReason() : phase.name(), stalled ? status.getMessage()
         : null, generation, previous, now));
     return out;
+  }
+
+  /** Reasons of a job that waits for somebody's help: a foreign object on its names, a store it cannot use. */
+  public static boolean isStall(String reason) {
+    return reason != null && (RESOURCE_CONFLICT.equals(reason) || OutputsReadiness.REASONS.contains(reason));
   }
 
   private static Condition condition(String type, boolean value, String reason, String message, long generation,

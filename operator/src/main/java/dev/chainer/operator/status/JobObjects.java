@@ -1,5 +1,7 @@
 package dev.chainer.operator.status;
 
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+
 import dev.chainer.operator.spec.JobLabels;
 import dev.chainer.operator.spec.JobNames;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -25,6 +27,7 @@ public final class JobObjects {
   private final List<HasMetadata> own = new ArrayList<>();
   private final List<HasMetadata> previousRun = new ArrayList<>();
   private final List<ObjectRef> conflicts = new ArrayList<>();
+  private Optional<PersistentVolumeClaim> outputsClaim;
 
   private JobObjects() {}
 
@@ -76,6 +79,20 @@ public final class JobObjects {
   // --- what the planner asks ------------------------------------------------------------------------------
 
   /** Objects of a deleted job of the same name, still being removed. */
+  /**
+   * The job's outputs claim as read from the API server for this reconcile: null when it was not read (the job has
+   * none, or is past needing it), empty when it does not exist.
+   */
+  public Optional<PersistentVolumeClaim> outputsClaim() {
+    return outputsClaim;
+  }
+
+  /** The same objects, with the outputs claim as read (see {@link #outputsClaim()}). */
+  public JobObjects withOutputsClaim(Optional<PersistentVolumeClaim> claim) {
+    this.outputsClaim = claim;
+    return this;
+  }
+
   public List<ObjectRef> previousRun() {
     return previousRun.stream().map(ObjectRef::of).toList();
   }

@@ -89,10 +89,6 @@ public final class PodFacts {
     String name = "worker pod " + pod.getMetadata().getName();
     if (isFinished(pod)) {
       String reason = pod.getStatus().getReason() == null ? phase(pod) : pod.getStatus().getReason();
-      if ("Evicted".equals(reason)) {
-        return Optional.of(new AttemptFailure(FailureReason.WorkerEvicted, pod.getMetadata().getName(),
-            name + " " + reason + podMessage(pod)));
-      }
       // A container that ended with the pod says more (OOMKilled, its exit code) than the pod's phase.
       Optional<ContainerStateTerminated> ended = concat(pod.getStatus().getInitContainerStatuses(),
           pod.getStatus().getContainerStatuses()).stream().map(s -> s.getState() == null ? null

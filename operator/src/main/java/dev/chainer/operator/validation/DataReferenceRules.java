@@ -15,7 +15,7 @@ final class DataReferenceRules {
 
   private DataReferenceRules() {}
 
-  private static boolean isOperatorPath(String path) {
+  static boolean isOperatorPath(String path) {
     String clean = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
     return OPERATOR_PATHS.stream().anyMatch(p -> clean.equals(p) || clean.startsWith(p + "/")
         || p.startsWith(clean + "/"));

@@ -40,6 +40,9 @@ final class SecurityRules {
       checkStore(spec.getResumeFrom().getDataStore(), "spec.resumeFrom.dataStore", out);
     }
     checkStore(spec.getSourceDirectoryDataStore(), "spec.sourceDirectoryDataStore", out);
+    if (spec.getOutputs() != null) {
+      checkStore(spec.getOutputs().getDataStore(), "spec.outputs.dataStore", out);
+    }
   }
 
   private static void checkStore(DataStore store, String field, List<Problem> out) {

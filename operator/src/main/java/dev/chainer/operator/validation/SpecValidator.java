@@ -73,6 +73,7 @@ public final class SpecValidator {
     checkSource(spec, out);
     checkScriptParams(spec.getScriptParams(), out);
     checkEnvironment(spec, out);
+    OutputsRules.check(context, environment(spec), environmentField(spec), out);
     DataReferenceRules.checkInputs(spec.getInputs(), out);
     if (spec.getResumeFrom() != null) {
       DataReferenceRules.checkReference(spec.getResumeFrom(), "spec.resumeFrom", out);
@@ -160,17 +161,28 @@ public final class SpecValidator {
     return false;
   }
 
-  private static void checkEnvironment(ChainerJobSpec spec, List<Problem> out) {
+  /** The user's environment variables, from environmentDefinition when it has them. */
+  private static Map<String, String> environment(ChainerJobSpec spec) {
     Map<String, String> vars = new LinkedHashMap<>();
-    String field = "spec.environmentVariables";
     if (spec.getEnvironmentVariables() != null) {
       vars.putAll(spec.getEnvironmentVariables());
     }
     EnvironmentDefinition def = spec.getEnvironmentDefinition();
     if (def != null && def.getEnvironmentVariables() != null) {
       vars.putAll(def.getEnvironmentVariables());
-      field = "spec.environmentDefinition.environmentVariables";
     }
+    return vars;
+  }
+
+  private static String environmentField(ChainerJobSpec spec) {
+    EnvironmentDefinition def = spec.getEnvironmentDefinition();
+    return def != null && def.getEnvironmentVariables() != null ? "spec.environmentDefinition.environmentVariables"
+        : "spec.environmentVariables";
+  }
+
+  private static void checkEnvironment(ChainerJobSpec spec, List<Problem> out) {
+    Map<String, String> vars = environment(spec);
+    String field = environmentField(spec);
     for (String name : vars.keySet()) {
       if (!Rules.isEnvName(name)) {
         out.add(Problem.error(field + "[" + name + "]", "is not a valid environment variable name (letters, "

@@ -1,5 +1,6 @@
 package dev.chainer.operator.reconcile;
 
+import static dev.chainer.operator.reconcile.PlannerFixtures.*;
 import static dev.chainer.operator.testing.TestJobs.mpi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,66 +32,6 @@ import org.junit.jupiter.api.Test;
 
 /** The lifecycle decisions as a pure function: no cluster, no clock. */
 class JobPlannerTest {
-  private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-  private static final OperatorConfig CONFIG = OperatorConfig.defaults();
-
-  private static Plan plan(ChainerJob job, Observed observed, Instant now) {
-    job.getMetadata().setGeneration(1L);
-    JobContext context = JobContext.of(job, CONFIG);
-    return JobPlanner.plan(context, Observations.of(context, observed), SpecValidator.validate(context), now, false,
-        false);
-  }
-
-  private static boolean deletes(Plan p, String kind) {
-    return p.deletions().stream().anyMatch(d -> d.kind().equals(kind));
-  }
-
-  /** Whether carrying the plan out would write nothing at all (an idle resync). */
-  private static boolean writesNothing(Plan p, ChainerJobStatus previous) {
-    return p.status().equals(previous) && !p.createInfrastructure() && !p.createWorkers() && !p.createLauncher()
-        && p.deletions().isEmpty() && !p.deleteJob() && p.events().isEmpty() && !p.createWorkload()
-        && !p.releaseQuota() && !p.finishWorkload();
-  }
-
-  private static Pod withPhase(Pod pod, String phase, boolean ready) {
-    return new PodBuilder(pod).withNewStatus().withPhase(phase)
-        .addNewCondition().withType("PodScheduled").withStatus("True").endCondition()
-        .addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
-        .endStatus().build();
-  }
-
-  private static List<Pod> workers(DesiredObjects objects, boolean ready) {
-    var template = objects.workers().orElseThrow().getSpec().getTemplate();
-    var owner = new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withKind("StatefulSet")
-        .withName("train-worker").withUid("sts-uid").withController(true).build();
-    return List.of(0, 1).stream().map(i -> withPhase(new PodBuilder().withMetadata(template.getMetadata())
-        .editMetadata().withName("train-worker-" + i).withUid("worker-uid-" + i).withOwnerReferences(owner)
-        .endMetadata().withSpec(template.getSpec()).build(), "Running", ready)).toList();
-  }
-
-  /** What the cluster holds of an MPI job's attempt: its objects as rendered, workers Running, maybe a launcher. */
-  private static Observed world(ChainerJob job, int attempt, boolean workersReady, Optional<String> launcherPhase) {
-    DesiredObjects objects = JobRenderer.render(job, CONFIG, Rendered.KEYS, null, attempt);
-    StatefulSet set = new StatefulSetBuilder(objects.workers().orElseThrow()).editMetadata().withUid("sts-uid")
-        .withGeneration(1L).endMetadata().build();
-    List<Pod> launchers = launcherPhase.map(p -> List.of(withPhase(objects.launcher(), p, false))).orElse(List.of());
-    List<Pod> pods = new ArrayList<>(workers(objects, workersReady));
-    pods.addAll(launchers);
-    return new Observed(List.of(set), pods, List.of(objects.workerService().orElseThrow()),
-        List.of(objects.mpiConfigMap().orElseThrow()), List.of(objects.sshSecret().orElseThrow()), List.of());
-  }
-
-  private static Observed running(ChainerJob job, boolean workersReady, Optional<String> launcherPhase) {
-    return world(job, 0, workersReady, launcherPhase);
-  }
-
-  private static ChainerJob started(ChainerJob job, Instant start) {
-    ChainerJobStatus status = new ChainerJobStatus();
-    status.setPhase(JobPhase.Running);
-    status.setStartTime(start.toString());
-    job.setStatus(status);
-    return job;
-  }
 
   @Test
   void aNewJobGetsItsInfrastructureAndWorkersButNoLauncherYet() {
@@ -100,7 +41,8 @@ class JobPlannerTest {
     assertFalse(p.createLauncher());
     assertEquals(JobPhase.Queued, p.status().getPhase());
     assertEquals(T0.toString(), p.status().getStartTime());
-    assertTrue(p.events().isEmpty());
+    // Without spec.outputs the user is told once that what the job writes goes with its pods.
+    assertEquals(List.of("OutputsNotKept"), p.events().stream().map(JobEvent::reason).toList());
   }
 
   @Test

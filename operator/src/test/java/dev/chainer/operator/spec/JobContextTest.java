@@ -57,7 +57,7 @@ class JobContextTest {
   @Test
   void runPolicyDefaultsLiveWithTheOtherDefaults() {
     EffectiveRunPolicy none = JobContext.of(mpi(""), CONFIG).effective().runPolicy();
-    assertEquals(new EffectiveRunPolicy(0, CleanPodPolicy.Running, Optional.empty(), false, false,
+    assertEquals(new EffectiveRunPolicy(0, 10, CleanPodPolicy.Running, Optional.empty(), false, false,
         none.schedulingPolicy()), none);
     RunPolicy set = new RunPolicy();
     set.setBackoffLimit(3);

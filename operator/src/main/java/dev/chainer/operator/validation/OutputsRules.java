@@ -1,0 +1,159 @@
+package dev.chainer.operator.validation;
+
+import dev.chainer.operator.api.ChainerJobSpec;
+import dev.chainer.operator.api.DataReference;
+import dev.chainer.operator.api.Outputs;
+import dev.chainer.operator.render.DataMounts;
+import dev.chainer.operator.render.OutputsVolume;
+import dev.chainer.operator.render.Paths;
+import dev.chainer.operator.render.ResumeStep;
+import dev.chainer.operator.spec.EffectiveOutputs;
+import dev.chainer.operator.spec.JobContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Rules for spec.outputs: one store that pods can write to, a directory that stays inside it, a mount that hides
+ * nothing of the job's (code, inputs, the operator's own files) and is hidden by nothing, and variables of the
+ * operator's that a user's must not replace. Also warns when the script's snapshots would not land in the outputs.
+ */
+final class OutputsRules {
+  /** What the operator sets in the training containers for outputs and resuming; a user's value would break it. */
+  static final Set<String> OPERATOR_VARIABLES = Set.of(OutputsVolume.OUTPUT_DIR, OutputsVolume.CHECKPOINT_DIR,
+      OutputsVolume.RUN_ID, OutputsVolume.RESUME_FROM, ResumeStep.PATTERN, ResumeStep.ARGUMENT,
+      ResumeStep.FALLBACK_ARGS, DataMounts.ENV_PREFIX + OutputsVolume.DATA_REFERENCE);
+  private static final String FIELD = "spec.outputs";
+
+  private OutputsRules() {}
+
+  static void check(JobContext context, Map<String, String> environment, String environmentField,
+      List<Problem> out) {
+    ChainerJobSpec spec = context.spec();
+    Outputs outputs = spec.getOutputs();
+    if (outputs == null) {
+      return;
+    }
+    checkStore(outputs, out);
+    if (outputs.getPathOnDataStore() != null && !outputs.getPathOnDataStore().isEmpty()
+        && !Rules.isContainedRelativePath(outputs.getPathOnDataStore())) {
+      out.add(Problem.error(FIELD + ".pathOnDataStore", "must be a relative path inside the store (no leading '/' "
+          + "or '-', no '..')"));
+    }
+    String path = outputs.getPathOnCompute();
+    if (path != null && (!Rules.isAbsoluteCleanPath(path) || path.equals("/"))) {
+      out.add(Problem.error(FIELD + ".pathOnCompute", "must be an absolute path other than '/', without '..'"));
+      return;
+    }
+    Optional<EffectiveOutputs> effective = context.outputs();
+    effective.ifPresent(o -> checkPlace(o, spec, out));
+    effective.ifPresent(o -> checkCheckpoints(o, outputs, spec, out));
+    for (String name : environment.keySet()) {
+      if (OPERATOR_VARIABLES.contains(name)) {
+        out.add(Problem.error(environmentField + "[" + name + "]", "is set by the operator for spec.outputs "
+            + "(where the results and snapshots are): choose another name"));
+      }
+    }
+  }
+
+  private static void checkStore(Outputs outputs, List<Problem> out) {
+    if ((outputs.getDataStore() == null) == (outputs.getClaimTemplate() == null)) {
+      out.add(Problem.error(FIELD, "name exactly one of dataStore (an existing claim or NFS export) or claimTemplate "
+          + "(a claim the operator creates)"));
+    }
+    if (outputs.getDataStore() != null) {
+      DataReferenceRules.checkStore(outputs.getDataStore(), FIELD + ".dataStore", false, out);
+      String claim = outputs.getDataStore().getPersistentVolumeClaim();
+      if (claim != null && !(claim.length() <= 253 && claim.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?"))) {
+        out.add(Problem.error(FIELD + ".dataStore.persistentVolumeClaim", "'" + claim + "' is not a valid claim name "
+            + "(a DNS subdomain: lower-case letters, digits, '-' and '.', at most 253 characters)"));
+      }
+      if (outputs.getDataStore().getConfigMap() != null || outputs.getDataStore().getSecret() != null) {
+        out.add(Problem.error(FIELD + ".dataStore", "must be a persistentVolumeClaim or nfs: a ConfigMap or Secret "
+            + "is read-only"));
+      }
+    }
+    if (outputs.getRetentionPolicy() != null && outputs.getClaimTemplate() == null) {
+      out.add(Problem.error(FIELD + ".retentionPolicy", "applies only to a claim the operator creates "
+          + "(claimTemplate): a claim or NFS export you name is never deleted by the operator"));
+    }
+    if (outputs.getClaimTemplate() != null && outputs.getClaimTemplate().getSize() != null
+        && !Rules.isQuantity(outputs.getClaimTemplate().getSize())) {
+      out.add(Problem.error(FIELD + ".claimTemplate.size", "must be a Kubernetes quantity such as 10Gi"));
+    }
+  }
+
+  /** The outputs' two mount points against everything else mounted in a training container. */
+  private static void checkPlace(EffectiveOutputs o, ChainerJobSpec spec, List<Problem> out) {
+    String path = EffectiveOutputs.normalise(o.pathOnCompute());
+    if (DataReferenceRules.isOperatorPath(path)) {
+      out.add(Problem.error(FIELD + ".pathOnCompute", "'" + path + "' is where the operator mounts its own files ("
+          + String.join(", ", DataReferenceRules.OPERATOR_PATHS) + "): choose another path"));
+    }
+    String workingDirectory = workingDirectory(spec);
+    if (workingDirectory != null && overlaps(path, EffectiveOutputs.normalise(workingDirectory))
+        && !path.startsWith(EffectiveOutputs.normalise(workingDirectory) + "/")) {
+      out.add(Problem.error(FIELD + ".pathOnCompute", "'" + path + "' would hide the script's working directory "
+          + workingDirectory + ": choose a path outside it (its 'outputs' entry points to the outputs anyway)"));
+    }
+    List<String> mounted = new ArrayList<>(List.of(path));
+    if (workingDirectory != null) {
+      mounted.add(EffectiveOutputs.normalise(Paths.join(workingDirectory, EffectiveOutputs.WORKING_DIRECTORY_ENTRY)));
+    }
+    List<DataReference> inputs = spec.getInputs() == null ? List.of() : spec.getInputs();
+    for (int i = 0; i < inputs.size(); i++) {
+      DataReference input = inputs.get(i);
+      if (input == null) {
+        continue;
+      }
+      if (OutputsVolume.DATA_REFERENCE.equals(input.getName())) {
+        out.add(Problem.error("spec.inputs[" + i + "].name", "'outputs' names the job's outputs "
+            + "(AZUREML_DATAREFERENCE_outputs): choose another name"));
+      }
+      String inputPath = input.getPathOnCompute() == null ? Paths.join(Paths.DATA, String.valueOf(input.getName()))
+          : input.getPathOnCompute();
+      checkApart("spec.inputs[" + i + "].pathOnCompute", inputPath, mounted, out);
+    }
+    if (spec.getResumeFrom() != null) {
+      String model = spec.getResumeFrom().getPathOnCompute() == null ? Paths.MODEL_LOCATION
+          : spec.getResumeFrom().getPathOnCompute();
+      checkApart("spec.resumeFrom.pathOnCompute", model, mounted, out);
+    }
+  }
+
+  private static void checkApart(String field, String path, List<String> outputs, List<Problem> out) {
+    String normal = EffectiveOutputs.normalise(path);
+    for (String o : outputs) {
+      if (overlaps(normal, o)) {
+        out.add(Problem.error(field, "'" + path + "' overlaps the outputs mounted at " + o + ": one would hide the "
+            + "other"));
+        return;
+      }
+    }
+  }
+
+  private static boolean overlaps(String a, String b) {
+    return a.equals(b) || a.startsWith(b + "/") || b.startsWith(a + "/");
+  }
+
+  private static String workingDirectory(ChainerJobSpec spec) {
+    if (spec.getSourceDirectoryDataStore() != null) {
+      return Paths.join(Paths.SOURCE, spec.getSourceDirectory());
+    }
+    return spec.getSourceDirectory();
+  }
+
+  /** Snapshots the script writes outside the outputs die with its pods: said once, as a warning. */
+  private static void checkCheckpoints(EffectiveOutputs o, Outputs outputs, ChainerJobSpec spec, List<Problem> out) {
+    boolean directoryGiven = outputs.getCheckpoints() != null && outputs.getCheckpoints().getDirectory() != null;
+    if (!o.resume() || directoryGiven) {
+      return;
+    }
+    EffectiveOutputs.outArgument(spec).filter(arg -> EffectiveOutputs.scriptOut(spec, o.pathOnCompute()).isEmpty())
+        .ifPresent(arg -> out.add(Problem.advice("spec.scriptParams[--out]", "SnapshotsNotKept", "the script writes "
+            + "its results and snapshots to '" + arg + "', outside the outputs: they are lost with the pods and no "
+            + "attempt can resume from them; use --out outputs (or outputs/<dir>)")));
+  }
+}
