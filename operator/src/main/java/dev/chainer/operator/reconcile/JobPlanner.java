@@ -2,26 +2,20 @@ package dev.chainer.operator.reconcile;
 
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.ChainerJobStatus;
-import dev.chainer.operator.api.CleanPodPolicy;
 import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.api.LauncherStatus;
 import dev.chainer.operator.kueue.WorkloadState;
-import dev.chainer.operator.spec.EffectiveRunPolicy;
-import dev.chainer.operator.spec.EffectiveOutputs;
 import dev.chainer.operator.spec.EffectiveSpec;
 import dev.chainer.operator.spec.JobContext;
 import dev.chainer.operator.spec.JobLabels;
-import dev.chainer.operator.spec.JobNames;
 import dev.chainer.operator.status.AttemptFailure;
 import dev.chainer.operator.status.AttemptFailures;
-import dev.chainer.operator.status.FailureReason;
 import dev.chainer.operator.status.JobConditions;
 import dev.chainer.operator.status.JobObjects;
 import dev.chainer.operator.status.ObjectRef;
 import dev.chainer.operator.status.OutputsReadiness;
 import dev.chainer.operator.status.Observed;
 import dev.chainer.operator.status.PodFacts;
-import dev.chainer.operator.status.PodGroupStatus;
 import dev.chainer.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -29,14 +23,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The job's life as a pure function: from the job, its validation result, what the cluster holds of it
@@ -51,29 +43,28 @@ public final class JobPlanner {
   /** How often a job blocked by an object it does not own looks again: such objects are not watched. */
   static final Duration CONFLICT_RETRY = Duration.ofSeconds(10);
   static final String WAITING_FOR_ADMISSION = "WaitingForAdmission";
+  private final Planning s;
   private final ChainerJob job;
   private final EffectiveSpec spec;
   private final JobObjects objects;
   private final Instant now;
-  private final JobNames names;
   private final JobContext context;
   private final ChainerJobStatus previous;
   private final ChainerJobStatus next;
-  private final Plan plan = new Plan();
+  private final Plan plan;
   private boolean specEdited;
   private boolean kueue;
 
   private JobPlanner(JobContext context, JobObjects objects, Instant now) {
-    this.job = context.job();
-    this.spec = context.effective();
+    this.s = new Planning(context, objects, now);
+    this.job = s.job;
+    this.spec = s.spec;
     this.objects = objects;
     this.now = now;
-    this.names = context.names();
     this.context = context;
-    ChainerJobStatus current = job.getStatus() == null ? new ChainerJobStatus() : job.getStatus();
-    // A job that failed validation starts afresh once its spec is fixed.
-    this.previous = "InvalidSpec".equals(current.getReason()) ? new ChainerJobStatus() : current;
-    this.next = Serialization.clone(previous);
+    this.previous = s.previous;
+    this.next = s.next;
+    this.plan = s.plan;
   }
 
   /**
@@ -92,7 +83,7 @@ public final class JobPlanner {
   }
 
   private Plan decide(List<Problem> problems) {
-    next.setObservedGeneration(generation());
+    next.setObservedGeneration(s.generation());
     List<Problem> errors = problems.stream().filter(Problem::isError).toList();
     if (!errors.isEmpty()) {
       invalid(errors);
@@ -100,9 +91,9 @@ public final class JobPlanner {
       warnOncePerGeneration(problems);
       if (isTerminal(previous.getPhase())) {
         finished();
-      } else if (policy().cancel()) {
+      } else if (s.policy().cancel()) {
         cancel();
-      } else if (policy().suspend()) {
+      } else if (s.policy().suspend()) {
         suspend();
       } else if (kueue && !admitted()) {
         awaitAdmission();
@@ -110,7 +101,7 @@ public final class JobPlanner {
         active();
       }
     }
-    next.setConditions(JobConditions.of(next, spec.mpi(), isSuspended(), generation(), previous.getConditions(), now));
+    next.setConditions(JobConditions.of(next, spec.mpi(), isSuspended(), s.generation(), previous.getConditions(), now));
     return plan.status(next);
   }
 
@@ -133,7 +124,7 @@ public final class JobPlanner {
   }
 
   private void warnOncePerGeneration(List<Problem> problems) {
-    if (Objects.equals(previous.getObservedGeneration(), generation())) {
+    if (Objects.equals(previous.getObservedGeneration(), s.generation())) {
       return;
     }
     problems.stream().filter(p -> !p.isError())
@@ -147,10 +138,10 @@ public final class JobPlanner {
   // --- terminal ----------------------------------------------------------------------------------------
 
   private void finished() {
-    cleanUpWorkers();
+    s.cleanUpWorkers();
     boolean workloadOpen = objects.workload().filter(w -> !WorkloadState.of(w).finished()).isPresent();
     plan.finishWorkload(kueue && workloadOpen);
-    Optional<Long> ttl = policy().ttlSecondsAfterFinished();
+    Optional<Long> ttl = s.policy().ttlSecondsAfterFinished();
     if (ttl.isPresent() && previous.getCompletionTime() != null) {
       Instant expiry = Instant.parse(previous.getCompletionTime()).plusSeconds(ttl.get());
       if (!now.isBefore(expiry)) {
@@ -162,30 +153,16 @@ public final class JobPlanner {
     }
   }
 
-  private void cleanUpWorkers() {
-    if (policy().cleanPodPolicy() != CleanPodPolicy.None) {
-      deleteAll(objects.allWorkerSets().stream());
-    }
-  }
-
-  private void finish(JobPhase phase, String reason, String message) {
-    next.setPhase(phase);
-    next.setReason(reason);
-    next.setMessage(message);
-    next.setCompletionTime(now.toString());
-    policy().ttlSecondsAfterFinished().ifPresent(ttl -> plan.requeueAfter(Duration.ofSeconds(ttl)));
-  }
-
   // --- cancel and suspend ------------------------------------------------------------------------------
 
   private void cancel() {
-    stopEverything();
-    observeWorkers();
-    observeLauncher();
+    s.stopEverything();
+    s.observeWorkers();
+    s.observeLauncher();
     boolean podsGone = objects.allWorkerSets().isEmpty() && objects.allWorkerPods().isEmpty()
         && objects.launchers().stream().allMatch(PodFacts::isFinished);
     if (podsGone) {
-      finish(JobPhase.Canceled, "Canceled", "canceled by runPolicy.cancel");
+      s.finish(JobPhase.Canceled, "Canceled", "canceled by runPolicy.cancel");
       plan.event(JobEvent.normal("Canceled", "the job was canceled; its pods are gone"));
     } else {
       next.setPhase(JobPhase.CancelRequested);
@@ -195,12 +172,6 @@ public final class JobPlanner {
         plan.event(JobEvent.normal("CancelRequested", "runPolicy.cancel is set: removing the job's pods"));
       }
     }
-  }
-
-  /** Deletes every launcher that still runs and every worker StatefulSet, of any attempt. */
-  private void stopEverything() {
-    deleteAll(objects.launchers().stream().filter(p -> !PodFacts.isFinished(p)));
-    deleteAll(objects.allWorkerSets().stream());
   }
 
   /**
@@ -217,10 +188,10 @@ public final class JobPlanner {
   /** Ends the current attempt without counting it (its pods are stopped) and keeps the job Queued. */
   private void pause(String reason, String message) {
     if (attemptStarted()) {
-      next.setAttempt(attempt() + 1);
+      next.setAttempt(s.attempt() + 1);
     }
-    stopEverything();
-    observeWorkers();
+    s.stopEverything();
+    s.observeWorkers();
     next.setLauncher(null);
     next.setPhase(JobPhase.Queued);
     next.setReason(reason);
@@ -254,9 +225,9 @@ public final class JobPlanner {
   }
 
   private boolean attemptStarted() {
-    int attempt = attempt();
+    int attempt = s.attempt();
     return objects.workers(attempt).isPresent() || !objects.workerPods(attempt).isEmpty()
-        || objects.launcher(launcherName()).isPresent() || recordedLauncher().isPresent();
+        || objects.launcher(s.launcherName()).isPresent() || s.recordedLauncher().isPresent();
   }
 
   // --- running -----------------------------------------------------------------------------------------
@@ -274,8 +245,8 @@ public final class JobPlanner {
     if (deadlinePassed()) {
       return;
     }
-    observeWorkers();
-    observeLauncher();
+    s.observeWorkers();
+    s.observeLauncher();
     if (!objects.conflicts().isEmpty()) {
       blocked(JobConditions.RESOURCE_CONFLICT, "objects that are not this job's hold its names", objects.conflicts(), true);
       plan.requeueAfter(CONFLICT_RETRY);
@@ -286,13 +257,13 @@ public final class JobPlanner {
           objects.previousRun(), false);
       return;
     }
-    Optional<AttemptFailure> failure = AttemptFailures.of(objects, attempt(), launcherName(),
+    Optional<AttemptFailure> failure = AttemptFailures.of(objects, s.attempt(), s.launcherName(),
         previous.getLauncher(), spec.mpi() ? spec.nodeCount() : 0);
     if (failure.isPresent()) {
-      failed(failure.get());
+      new AttemptEnd(s).failed(failure.get());
       return;
     }
-    List<HasMetadata> earlier = objects.otherAttempts(attempt(), launcherName());
+    List<HasMetadata> earlier = objects.otherAttempts(s.attempt(), s.launcherName());
     if (!earlier.isEmpty()) {
       awaitEarlierAttempts(earlier);
       return;
@@ -313,7 +284,7 @@ public final class JobPlanner {
           + suspended);
     }
     next.setSuspendedSince(null);
-    plan.event(JobEvent.normal("Resumed", "starting attempt " + attempt() + " from the beginning"));
+    plan.event(JobEvent.normal("Resumed", "starting attempt " + s.attempt() + " from the beginning"));
   }
 
   private boolean deadlinePassed() {
@@ -327,16 +298,8 @@ public final class JobPlanner {
       plan.requeueAfter(Duration.between(now, deadline));
       return false;
     }
-    deadlineExceeded("the job ran longer than maxRunDurationSeconds (" + limit + "s)");
+    new AttemptEnd(s).deadlineExceeded("the job ran longer than maxRunDurationSeconds (" + limit + "s)");
     return true;
-  }
-
-  private void deadlineExceeded(String message) {
-    stopEverything();
-    observeWorkers();
-    observeLauncher();
-    finish(JobPhase.Failed, FailureReason.DeadlineExceeded.name(), message);
-    plan.event(JobEvent.warning(FailureReason.DeadlineExceeded.name(), message + "; launcher and workers removed"));
   }
 
   /** The job waits, Queued, for objects it must not touch; said once as an Event (a Warning for a conflict). */
@@ -355,73 +318,11 @@ public final class JobPlanner {
     return refs.size() > 5 ? listed + " and " + (refs.size() - 5) + " more" : listed;
   }
 
-  private void failed(AttemptFailure failure) {
-    if (failure.reason() == FailureReason.DeadlineExceeded) {
-      deadlineExceeded(failure.message());
-      return;
-    }
-    boolean disruption = failure.reason().isDisruption();
-    int restarts = disruption ? count(next.getDisruptionCount()) : count(next.getRestartCount());
-    int limit = disruption ? policy().disruptionLimit() : policy().backoffLimit();
-    String reason = failure.reason().name();
-    if (restarts < limit) {
-      restart(failure);
-      if (disruption) {
-        next.setDisruptionCount(restarts + 1);
-      } else {
-        next.setRestartCount(restarts + 1);
-      }
-      plan.event(JobEvent.warning(reason, failure.message() + "; restarting the whole job" + (disruption
-          ? " (disruption " + (restarts + 1) + " of " + limit + ", not counted against backoffLimit)"
-          : " (restart " + (restarts + 1) + " of " + limit + ")") + resumeNote()));
-      return;
-    }
-    deleteAll(objects.launchers().stream().filter(p -> !PodFacts.isFinished(p)));
-    cleanUpWorkers();
-    if (failure.reason() == FailureReason.LauncherLost && objects.launcher(launcherName()).isEmpty()) {
-      LauncherStatus lost = new LauncherStatus();
-      lost.setPodName(launcherName());
-      lost.setState("Unknown");
-      lost.setReason(reason);
-      next.setLauncher(lost);
-    }
-    String message = failure.message() + (disruption ? " after " + restarts + " disruption(s) (disruptionLimit "
-        + limit + ")" : limit > 0 ? " after " + restarts + " restart(s) (backoffLimit " + limit + ")" : "");
-    finish(JobPhase.Failed, reason, message);
-    plan.event(JobEvent.warning(reason, message + "; the job failed"));
-  }
-
-  /** Ends the attempt; the next one starts once its pods are gone. */
-  private void restart(AttemptFailure failure) {
-    stopAttempt();
-    next.setAttempt(attempt() + 1);
-    next.setLauncher(null);
-    next.setPhase(JobPhase.Queued);
-    next.setReason("Restarting");
-    next.setMessage(failure.toString());
-    observeWorkers();
-  }
-
-  private String resumeNote() {
-    return context.outputs().filter(EffectiveOutputs::resume).isPresent()
-        ? "; the next attempt resumes from the newest snapshot in " + context.outputs().get().checkpointPath() : "";
-  }
-
-  private static int count(Integer n) {
-    return n == null ? 0 : n;
-  }
-
-  /** Stops the current attempt's launcher and workers; the next attempt waits until they are gone. */
-  private void stopAttempt() {
-    deleteAll(objects.launcher(launcherName()).stream());
-    deleteAll(objects.workers(attempt()).stream());
-  }
-
   /** Removes what is left of earlier attempts; nothing of this attempt starts until all of it is gone. */
   private void awaitEarlierAttempts(List<HasMetadata> earlier) {
     boolean setsGone = earlier.stream().noneMatch(StatefulSet.class::isInstance);
     // Worker pods go with their StatefulSet; deleted one by one only once it is gone (else it recreates them).
-    deleteAll(earlier.stream().filter(o -> !(o instanceof Pod p && isWorker(p)) || setsGone));
+    s.deleteAll(earlier.stream().filter(o -> !(o instanceof Pod p && isWorker(p)) || setsGone));
     next.setPhase(JobPhase.Queued);
     if (!"Restarting".equals(previous.getReason())) {
       next.setReason("WaitingForPreviousAttempt");
@@ -439,46 +340,22 @@ public final class JobPlanner {
    * come good (a claim not bound yet) is said on the status while the pods wait for it.
    */
   private void progress() {
-    OutputsReadiness.Verdict outputs = outputsVerdict();
+    OutputsGate gate = new OutputsGate(s);
+    OutputsReadiness.Verdict outputs = gate.verdict();
     if (!outputs.blocksPods()) {
       startPods();
     }
-    outputs.stall().filter(s -> outputs.blocksPods() || next.getPhase() == JobPhase.Queued).ifPresent(this::stalled);
-  }
-
-  /** Whether the outputs store can serve the pods; nothing to judge when its claim was not read (no claim). */
-  private OutputsReadiness.Verdict outputsVerdict() {
-    if (objects.outputsClaim() == null) {
-      return OutputsReadiness.Verdict.READY;
-    }
-    OutputsReadiness.Verdict verdict = OutputsReadiness.of(context.outputs(), objects.outputsClaim(), names,
-        spec.mpi() ? spec.nodeCount() : 0, Instant.parse(next.getStartTime()), now,
-        Duration.ofSeconds(context.config().getOutputsClaimBindTimeoutSeconds()));
-    plan.createOutputsClaim(verdict.createClaim());
-    if (verdict.stall().isPresent()) {
-      plan.requeueAfter(CONFLICT_RETRY); // claims are not watched: look again soon
-    }
-    return verdict;
-  }
-
-  /** The job waits for a store it cannot use: Queued, Stalled with the reason, a Warning Event when it changes. */
-  private void stalled(OutputsReadiness.Stall stall) {
-    next.setPhase(JobPhase.Queued);
-    next.setReason(stall.reason());
-    next.setMessage(stall.message());
-    if (!stall.reason().equals(previous.getReason()) || !stall.message().equals(previous.getMessage())) {
-      plan.event(JobEvent.warning(stall.reason(), stall.message()));
-    }
+    outputs.stall().filter(s -> outputs.blocksPods() || next.getPhase() == JobPhase.Queued).ifPresent(gate::stalled);
   }
 
   private void startPods() {
     plan.createInfrastructure(missingInfrastructure());
-    Optional<Pod> launcher = objects.launcher(launcherName());
+    Optional<Pod> launcher = objects.launcher(s.launcherName());
     boolean succeeded = launcher.map(p -> "Succeeded".equals(PodFacts.phase(p)))
-        .orElse(recordedLauncher().filter(l -> "Succeeded".equals(l.getState())).isPresent());
+        .orElse(s.recordedLauncher().filter(l -> "Succeeded".equals(l.getState())).isPresent());
     boolean launcherMade = launcher.isPresent() || succeeded;
     if (spec.mpi() && !launcherMade) {
-      Optional<StatefulSet> workers = objects.workers(attempt());
+      Optional<StatefulSet> workers = objects.workers(s.attempt());
       if (workers.filter(AttemptFailures::isEdited).isPresent()) {
         putBack(workers.get());
         return;
@@ -487,21 +364,21 @@ public final class JobPlanner {
         plan.createWorkers(true);
       }
     }
-    boolean workersReady = !spec.mpi() || ready() == spec.nodeCount();
+    boolean workersReady = !spec.mpi() || s.ready() == spec.nodeCount();
     if (!launcherMade && workersReady) {
       plan.createLauncher(true);
-      plan.launcherWorkerUids(objects.workerPods(attempt()).stream().map(p -> p.getMetadata().getUid())
+      plan.launcherWorkerUids(objects.workerPods(s.attempt()).stream().map(p -> p.getMetadata().getUid())
           .filter(Objects::nonNull).sorted().toList());
       // Said now, in the same status write, so that seeing the new pod Pending costs no second write; and so that a
       // launcher that vanishes later is known to have existed.
       LauncherStatus pending = new LauncherStatus();
-      pending.setPodName(launcherName());
+      pending.setPodName(s.launcherName());
       pending.setState("Pending");
       next.setLauncher(pending);
     }
-    next.setPhase(succeeded && launcher.isEmpty() ? JobPhase.Completed : activePhase(launcher));
+    next.setPhase(succeeded && launcher.isEmpty() ? JobPhase.Completed : new AttemptPhase(s).activePhase(launcher));
     if (next.getPhase() == JobPhase.Completed) {
-      finish(JobPhase.Completed, "Succeeded", "the launcher exited 0");
+      s.finish(JobPhase.Completed, "Succeeded", "the launcher exited 0");
       if (next.getProgress() != null) {
         next.getProgress().setPercent(100);
         next.getProgress().setEstimatedSecondsRemaining(0L);
@@ -522,132 +399,16 @@ public final class JobPlanner {
 
   private boolean missingInfrastructure() {
     boolean registry = spec.imageRegistryDetails() != null && spec.imageRegistryDetails().getPullSecretName() == null
-        && !objects.has(Secret.class, JobLabels.ROLE_REGISTRY, attempt());
-    boolean mpi = spec.mpi() && (!objects.has(Service.class, null, attempt())
-        || !objects.has(ConfigMap.class, null, attempt()) || !objects.has(Secret.class, JobLabels.ROLE_SSH, attempt()));
+        && !objects.has(Secret.class, JobLabels.ROLE_REGISTRY, s.attempt());
+    boolean mpi = spec.mpi() && (!objects.has(Service.class, null, s.attempt())
+        || !objects.has(ConfigMap.class, null, s.attempt()) || !objects.has(Secret.class, JobLabels.ROLE_SSH, s.attempt()));
     return registry || mpi;
-  }
-
-  private JobPhase activePhase(Optional<Pod> launcher) {
-    next.setReason(null);
-    next.setMessage(waitingProblem().orElse(null));
-    if (launcher.isPresent()) {
-      Pod pod = launcher.get();
-      switch (PodFacts.phase(pod)) {
-        case "Succeeded":
-          if (spec.mpi() && policy().cleanPodPolicy() != CleanPodPolicy.None && !objects.allWorkerSets().isEmpty()) {
-            cleanUpWorkers();
-            next.setMessage("the launcher exited 0; removing workers");
-            return JobPhase.Finalizing;
-          }
-          return JobPhase.Completed;
-        case "Running":
-          return JobPhase.Running;
-        default:
-          // An MPI launcher only waits for its node once the workers are up: the job is Starting.
-          return spec.mpi() ? JobPhase.Starting : pendingPhase(List.of(pod), JobPhase.Starting);
-      }
-    }
-    if (!spec.mpi()) {
-      return JobPhase.Queued;
-    }
-    List<Pod> workers = objects.workerPods(attempt());
-    JobPhase phase = workers.size() < spec.nodeCount() ? JobPhase.Queued : pendingPhase(workers, JobPhase.Starting);
-    if (phase == JobPhase.Queued) {
-      objects.podGroup(attempt()).ifPresent(this::waitingForGang);
-    }
-    return phase;
-  }
-
-  /** Workers not yet placed under a gang scheduler: the PodGroup's phase (and its scheduler's word) say why. */
-  private void waitingForGang(io.fabric8.kubernetes.api.model.GenericKubernetesResource group) {
-    PodGroupStatus status = PodGroupStatus.of(group);
-    next.setReason("WaitingForGang");
-    next.setMessage("PodGroup " + group.getMetadata().getName() + " is " + status.phase() + ": its "
-        + status.minMember() + " workers are placed together or not at all" + status.detail().map(d -> " (" + d + ")")
-        .orElse(""));
-  }
-
-  /** Queued while any pod waits for a node, Preparing while any runs its init steps, else {@code otherwise}. */
-  private static JobPhase pendingPhase(List<Pod> pods, JobPhase otherwise) {
-    if (pods.stream().anyMatch(p -> !PodFacts.isScheduled(p))) {
-      return JobPhase.Queued;
-    }
-    if (pods.stream().anyMatch(PodFacts::isInitializing)) {
-      return JobPhase.Preparing;
-    }
-    return otherwise;
-  }
-
-  private Optional<String> waitingProblem() {
-    return Stream.concat(objects.launcher(launcherName()).stream(), objects.workerPods(attempt()).stream())
-        .map(PodFacts::waitingProblem).flatMap(Optional::stream).findFirst();
   }
 
   // --- observations ------------------------------------------------------------------------------------
 
-  private void observeWorkers() {
-    if (!spec.mpi()) {
-      return;
-    }
-    next.setTotalWorkers(spec.nodeCount());
-    next.setReadyWorkers(ready());
-    next.setReady(ready() + "/" + spec.nodeCount());
-  }
-
-  private void observeLauncher() {
-    Optional<Pod> launcher = objects.launcher(launcherName());
-    if (launcher.isEmpty()) {
-      next.setLauncher(recordedLauncher().orElse(null));
-      return;
-    }
-    Pod pod = launcher.get();
-    LauncherStatus status = new LauncherStatus();
-    status.setPodName(pod.getMetadata().getName());
-    status.setState(PodFacts.phase(pod));
-    PodFacts.terminated(pod, JobNames.LAUNCHER_CONTAINER).ifPresent(t -> {
-      status.setExitCode(t.getExitCode());
-      status.setReason(t.getReason());
-    });
-    if (status.getReason() == null) {
-      status.setReason(PodFacts.waitingProblem(pod).map(w -> w.substring(w.indexOf(": ") + 2).split(":")[0])
-          .orElse(pod.getStatus() == null ? null : pod.getStatus().getReason()));
-    }
-    next.setLauncher(status);
-  }
-
-  /** The launcher of the current attempt as the status last recorded it. */
-  private Optional<LauncherStatus> recordedLauncher() {
-    return Optional.ofNullable(previous.getLauncher()).filter(l -> launcherName().equals(l.getPodName()))
-        .filter(l -> attempt() == previous.currentAttempt());
-  }
-
-  private int ready() {
-    return objects.readyWorkers(attempt());
-  }
-
-  private void deleteAll(Stream<? extends HasMetadata> doomed) {
-    doomed.filter(o -> o.getMetadata().getDeletionTimestamp() == null).map(ObjectRef::of).forEach(plan::delete);
-  }
-
-  private String launcherName() {
-    return names.launcherPod(attempt());
-  }
-
-  private int attempt() {
-    return next.currentAttempt();
-  }
-
-  private long generation() {
-    return job.getMetadata().getGeneration() == null ? 0 : job.getMetadata().getGeneration();
-  }
-
-  private EffectiveRunPolicy policy() {
-    return spec.runPolicy();
-  }
-
   private boolean isSuspended() {
-    return !isTerminal(next.getPhase()) && policy().suspend();
+    return !isTerminal(next.getPhase()) && s.policy().suspend();
   }
 
   private static boolean isTerminal(JobPhase phase) {
