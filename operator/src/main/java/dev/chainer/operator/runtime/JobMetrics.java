@@ -44,6 +44,9 @@ public final class JobMetrics {
     if (t.restarted()) {
       count("chainer_jobs_restarted_total", labels("namespace", namespace));
     }
+    if (t.disrupted()) {
+      count("chainer_jobs_disrupted_total", labels("namespace", namespace));
+    }
     t.ended().ifPresent(p -> {
       switch (p) {
         case Completed -> count("chainer_jobs_succeeded_total", labels("namespace", namespace));
@@ -93,6 +96,8 @@ public final class JobMetrics {
     family(out, "chainer_jobs_succeeded_total", "counter", "ChainerJobs that completed.");
     family(out, "chainer_jobs_failed_total", "counter", "ChainerJobs that failed, by reason.");
     family(out, "chainer_jobs_restarted_total", "counter", "Restarts of ChainerJobs after a failed attempt.");
+    family(out, "chainer_jobs_disrupted_total", "counter", "Restarts of ChainerJobs after the cluster took a pod "
+        + "away (preemption, eviction, a lost node): not counted against backoffLimit.");
     family(out, "chainer_jobs_canceled_total", "counter", "ChainerJobs canceled.");
     histogram(out, "chainer_job_queued_seconds", "From a job's start (submission, admission or resume) to all "
         + "of its workers Ready, for its first attempt.");

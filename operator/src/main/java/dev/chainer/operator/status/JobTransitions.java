@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * What changed between a job's status and the next one, in the terms its metrics count: it was created, ended
- * (how, why), restarted; and, at the moments they become known, how long it queued (start to all workers Ready),
+ * (how, why), restarted after a failure or after a disruption; and, at the moments they become known, how long it queued (start to all workers Ready),
  * started up (workers Ready to launcher Running) and ran (launcher Running to its end). Pure: both statuses and the
  * time are given.
  */
@@ -20,6 +20,7 @@ public record JobTransitions(
     Optional<JobPhase> ended,
     String reason,
     boolean restarted,
+    boolean disrupted,
     Optional<Duration> queued,
     Optional<Duration> startup,
     Optional<Duration> run) {
@@ -31,6 +32,8 @@ public record JobTransitions(
         .filter(p -> before.getPhase() == null || !before.getPhase().isTerminal());
     int restartsBefore = before.getRestartCount() == null ? 0 : before.getRestartCount();
     boolean restarted = next.getRestartCount() != null && next.getRestartCount() > restartsBefore;
+    int disruptionsBefore = before.getDisruptionCount() == null ? 0 : before.getDisruptionCount();
+    boolean disrupted = next.getDisruptionCount() != null && next.getDisruptionCount() > disruptionsBefore;
     boolean workersReadyNow = isTrue(next, JobConditions.WORKERS_READY) && !isTrue(before, JobConditions.WORKERS_READY);
     // The first time only: a restart's wait is part of its failure, not of queueing.
     Optional<Duration> queued = workersReadyNow && next.currentAttempt() == 0 && next.getStartTime() != null
@@ -39,7 +42,7 @@ public record JobTransitions(
     Optional<Duration> startup = runningNow ? since(next, JobConditions.WORKERS_READY, now) : Optional.empty();
     boolean stoppedRunning = before.getPhase() == JobPhase.Running && next.getPhase() != JobPhase.Running;
     Optional<Duration> run = stoppedRunning ? since(before, JobConditions.RUNNING, now) : Optional.empty();
-    return new JobTransitions(created, ended, next.getReason(), restarted, queued, startup, run);
+    return new JobTransitions(created, ended, next.getReason(), restarted, disrupted, queued, startup, run);
   }
 
   private static Optional<Duration> since(ChainerJobStatus status, String type, Instant now) {
