@@ -85,13 +85,19 @@ public final class JobPlanner {
   private Plan decide(List<Problem> problems) {
     next.setObservedGeneration(s.generation());
     List<Problem> errors = problems.stream().filter(Problem::isError).toList();
-    if (!errors.isEmpty()) {
+    // An accepted job whose spec did not change can only have become invalid through the operator's configuration.
+    boolean accepted = previous.getPhase() != null;
+    boolean specUnchanged = Objects.equals(previous.getObservedGeneration(), s.generation());
+    if (isTerminal(previous.getPhase())) {
+      warnOncePerGeneration(problems);
+      finished(); // terminal is terminal: never validated again, never rewritten
+    } else if (!errors.isEmpty() && accepted && specUnchanged) {
+      refusedByConfiguration(errors);
+    } else if (!errors.isEmpty()) {
       invalid(errors);
     } else {
       warnOncePerGeneration(problems);
-      if (isTerminal(previous.getPhase())) {
-        finished();
-      } else if (s.policy().cancel()) {
+      if (s.policy().cancel()) {
         cancel();
       } else if (s.policy().suspend()) {
         suspend();
@@ -120,6 +126,22 @@ public final class JobPlanner {
     next.setStartTime(current == null ? null : current.getStartTime());
     if (!alreadyReported) {
       plan.event(JobEvent.warning("InvalidSpec", message));
+    }
+  }
+
+  /**
+   * A job the operator accepted that its configuration (a framework version dropped, an integration switched off,
+   * a stricter default profile) no longer allows: it waits, Stalled, touching nothing, and carries on when the
+   * configuration runs it again. Failing it would lose a run for a change its owner did not make.
+   */
+  private void refusedByConfiguration(List<Problem> errors) {
+    String message = "the operator's configuration no longer runs this job, which waits until it does: "
+        + errors.stream().map(Problem::toString).collect(Collectors.joining("; "));
+    next.setPhase(previous.getPhase());
+    next.setReason(JobConditions.REFUSED_BY_CONFIGURATION);
+    next.setMessage(message);
+    if (!JobConditions.REFUSED_BY_CONFIGURATION.equals(previous.getReason()) || !message.equals(previous.getMessage())) {
+      plan.event(JobEvent.warning(JobConditions.REFUSED_BY_CONFIGURATION, message));
     }
   }
 

@@ -25,6 +25,8 @@ public final class JobConditions {
   /** kstatus' abnormal-true condition: True while the job cannot go on without somebody's help. */
   public static final String STALLED = "Stalled";
   public static final String RESOURCE_CONFLICT = "ResourceConflict";
+  /** An accepted job that the operator's configuration no longer allows waits for it to come back. */
+  public static final String REFUSED_BY_CONFIGURATION = "RefusedByConfiguration";
 
   private JobConditions() {}
 
@@ -54,7 +56,8 @@ public final class JobConditions {
 
   /** Reasons of a job that waits for somebody's help: a foreign object on its names, a store it cannot use. */
   public static boolean isStall(String reason) {
-    return reason != null && (RESOURCE_CONFLICT.equals(reason) || OutputsReadiness.REASONS.contains(reason));
+    return reason != null && (RESOURCE_CONFLICT.equals(reason) || REFUSED_BY_CONFIGURATION.equals(reason)
+        || OutputsReadiness.REASONS.contains(reason));
   }
 
   private static Condition condition(String type, boolean value, String reason, String message, long generation,

@@ -31,8 +31,14 @@ final class PlannerFixtures {
 
   /** A plan with the job's outputs claim as read from the cluster (null: not read). */
   static Plan plan(ChainerJob job, Observed observed, Optional<PersistentVolumeClaim> claim, Instant now) {
+    return plan(job, observed, claim, now, CONFIG);
+  }
+
+  /** A plan by an operator with another configuration. */
+  static Plan plan(ChainerJob job, Observed observed, Optional<PersistentVolumeClaim> claim, Instant now,
+      OperatorConfig config) {
     job.getMetadata().setGeneration(1L);
-    JobContext context = JobContext.of(job, CONFIG);
+    JobContext context = JobContext.of(job, config);
     return JobPlanner.plan(context, Observations.of(context, observed).withOutputsClaim(claim),
         SpecValidator.validate(context), now, false, false);
   }
