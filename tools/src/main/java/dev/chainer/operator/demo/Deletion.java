@@ -133,7 +133,7 @@ final class Deletion {
     return out;
   }
 
-  private static ArrayNode replace(String pointer, JsonNode value) {
+  static ArrayNode replace(String pointer, JsonNode value) {
     ArrayNode ops = JSON.arrayNode();
     ops.addObject().put("op", "add").put("path", pointer).set("value", value); // add replaces an existing member
     return ops;
@@ -143,7 +143,7 @@ final class Deletion {
    * Through the store's own PATCH handling, under its lock (a JSON patch: the store's merge patches cannot shorten
    * a list); a marked object left without finalizers goes.
    */
-  private void patch(String path, ArrayNode jsonPatch) {
+  void patch(String path, ArrayNode jsonPatch) {
     Headers headers = Headers.builder().add("Content-Type", "application/json-patch+json").build();
     store.handlePatch(new RecordedRequest("HTTP/1.1", HttpMethod.PATCH, path, headers,
         new Buffer(jsonPatch.toString().getBytes(StandardCharsets.UTF_8))));

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>orphan: an owner marked with the {@code orphan} finalizer has the references to it removed from its
  *       dependents, which stay, then loses the finalizer.
  * </ul>
- * It watches the kinds this operator uses (ChainerJobs, StatefulSets, Pods, Services, ConfigMaps, Secrets); an owner
+ * It watches the kinds this operator uses (ChainerJobs, StatefulSets, Pods, Services, ConfigMaps, Secrets,
+ * PersistentVolumeClaims); an owner
  * of any other kind is taken to exist. {@link #pause()} holds it still, as a lagging collector would.
  */
 public final class GarbageCollector implements AutoCloseable {
@@ -43,6 +44,7 @@ public final class GarbageCollector implements AutoCloseable {
     informers.add(client.services().inAnyNamespace().inform());
     informers.add(client.configMaps().inAnyNamespace().inform());
     informers.add(client.secrets().inAnyNamespace().inform());
+    informers.add(client.persistentVolumeClaims().inAnyNamespace().inform());
     informers.add(client.genericKubernetesResources("chainer.dev/v1", "ChainerJob").inAnyNamespace().inform());
     loop.scheduleWithFixedDelay(this::collectSafely, 0, 100, TimeUnit.MILLISECONDS);
     return this;
@@ -105,7 +107,8 @@ public final class GarbageCollector implements AutoCloseable {
   }
 
   private static boolean isWatched(String kind) {
-    return List.of("Pod", "StatefulSet", "Service", "ConfigMap", "Secret", "ChainerJob").contains(kind);
+    return List.of("Pod", "StatefulSet", "Service", "ConfigMap", "Secret", "PersistentVolumeClaim", "ChainerJob")
+        .contains(kind);
   }
 
   private static List<OwnerReference> refs(HasMetadata o) {

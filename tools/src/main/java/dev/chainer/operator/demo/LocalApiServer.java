@@ -17,9 +17,9 @@ import java.util.Queue;
  * demo and the tests. It stores and watches objects like an API server and admits writes as a current one does
  * (CRD cost budget, custom resources checked against their CRD's structural schema and CEL rules, unknown fields
  * pruned: see {@link dev.chainer.operator.demo.admission.Admission}), deletes as one does (graceful pod deletion,
- * propagation policies: {@link Deletion}), and runs the controllers the operator depends on: the
- * {@link StatefulSetController} and the {@link GarbageCollector}. Nodes are played by a {@link SimulatedKubelet}.
- * It has no server-side apply.
+ * propagation policies: {@link Deletion}), evicts as one does (the pods/eviction subresource: {@link Evictions}), and
+ * runs the controllers the operator depends on: the {@link StatefulSetController}, the {@link GarbageCollector} and
+ * the {@link VolumeBinder}. Nodes are played by a {@link SimulatedKubelet}. It has no server-side apply.
  */
 public final class LocalApiServer implements AutoCloseable {
 
@@ -33,17 +33,41 @@ public final class LocalApiServer implements AutoCloseable {
   private final StatefulSetController statefulSets;
   private final GarbageCollector garbageCollector;
   private final Outages outages;
+  private final Evictions evictions;
+  private final VolumeBinder volumeBinder;
   private Thread drain;
 
-  private LocalApiServer(KubernetesMockServer server, KubernetesClient client, PodLogs logs, Outages outages) {
+  private LocalApiServer(KubernetesMockServer server, KubernetesClient client, PodLogs logs,
+      LocalDispatcher dispatcher) {
     this.server = server;
-    this.outages = outages;
+    this.outages = dispatcher.outages();
+    this.evictions = dispatcher.evictions();
     this.client = client;
     this.logs = logs;
     // The control plane's own controllers, with a client of their own, as kube-controller-manager has.
     this.controllerClient = server.createClient();
     this.statefulSets = new StatefulSetController(controllerClient).start();
     this.garbageCollector = new GarbageCollector(controllerClient).start();
+    this.volumeBinder = new VolumeBinder(controllerClient).start();
+  }
+
+  /**
+   * Claims of this StorageClass are never bound (they stay Pending, as with a class that has no provisioner); every
+   * other claim is bound within {@link VolumeBinder#PROVISIONING}.
+   */
+  public LocalApiServer unbindableStorageClass(String storageClass) {
+    volumeBinder.neverBinds(storageClass);
+    return this;
+  }
+
+  /**
+   * false: an API server before 1.26 (PodDisruptionConditions off): the Eviction API deletes without marking the pod
+   * {@code DisruptionTarget}. The other components that take pods away are the simulated kubelet's to play:
+   * {@link SimulatedKubelet#disruptionConditions(boolean)}.
+   */
+  public LocalApiServer disruptionConditions(boolean on) {
+    evictions.conditions(on);
+    return this;
   }
 
   /** The cluster's garbage collector (pause it to reproduce GC lag). */
@@ -95,7 +119,7 @@ public final class LocalApiServer implements AutoCloseable {
     KubernetesClient client = server.createClient();
     // The status subresource behaves like a real one only when the CRD itself exists in the mock.
     client.apiextensions().v1().customResourceDefinitions().resource(ChainerJobCrd.definition()).create();
-    return new LocalApiServer(server, client, logs, dispatcher.outages());
+    return new LocalApiServer(server, client, logs, dispatcher);
   }
 
   /**
@@ -132,6 +156,7 @@ public final class LocalApiServer implements AutoCloseable {
     }
     statefulSets.close();
     garbageCollector.close();
+    volumeBinder.close();
     controllerClient.close();
     client.close();
     server.destroy();

@@ -14,7 +14,7 @@ import java.util.Queue;
 
 /**
  * Routes the in-process API server's requests as Fabric8's mixed dispatcher does (a test's expectations
- * first, then the CRUD store), with an indexed store and pods' logs.
+ * first, then the CRUD store), with an indexed store, pods' logs and the pods/eviction subresource.
  */
 final class LocalDispatcher extends Dispatcher {
   private final Map<ServerRequest, Queue<ServerResponse>> expectations;
@@ -24,10 +24,12 @@ final class LocalDispatcher extends Dispatcher {
   private final Deletion deletion;
   private final Discovery discovery;
   private final Outages outages = new Outages();
+  private final Evictions evictions;
 
   LocalDispatcher(Map<ServerRequest, Queue<ServerResponse>> expectations, PodLogs logs, boolean cel) {
     this.store = new IndexedCrudDispatcher(cel, outages);
     this.deletion = new Deletion(store);
+    this.evictions = new Evictions(store, deletion);
     this.discovery = new Discovery(store::crds);
     this.expectations = expectations;
     this.expected = new MockDispatcher(expectations);
@@ -48,10 +50,18 @@ final class LocalDispatcher extends Dispatcher {
     if ("DELETE".equals(request.getMethod())) {
       return deletion.delete(request);
     }
+    Optional<MockResponse> eviction = evictions.serve(request);
+    if (eviction.isPresent()) {
+      return eviction.get();
+    }
     return logs.serve(request).or(() -> discovery.serve(request)).orElseGet(() -> store.dispatch(request));
   }
 
   Outages outages() {
     return outages;
+  }
+
+  Evictions evictions() {
+    return evictions;
   }
 }

@@ -24,11 +24,14 @@ import java.util.function.Consumer;
 /**
  * The scheduler and the kubelet of the in-process cluster, for the demo, the tests and a benchmark against an API
  * server without nodes: pods are bound to a node, run their init steps, start and become Ready; a launcher runs
- * for a while and exits with a chosen code. A deleted pod terminates gracefully, as a kubelet does it: its
+ * for a while and exits with a chosen code. A pod whose PersistentVolumeClaim is missing or unbound is not bound to
+ * the node until it is ({@link VolumeScheduling}). A deleted pod terminates gracefully, as a kubelet does it: its
  * containers get SIGTERM and end with exit code 143 after {@link #terminationDelay} (137 when the grace period is
- * shorter), then the pod is removed. Tests can also evict a pod, OOM-kill its container, or lose it with its node
- * (removed at once, nothing reported). Pods are created by the StatefulSet controller and removed by the garbage
- * collector, as on a real cluster. It only touches the operator's own pods.
+ * shorter), then the pod is removed. Tests can also take a pod away as each part of a cluster does, each marking it
+ * {@code DisruptionTarget} first ({@link DisruptionTarget}): preempt it, evict it through the Eviction API, evict it
+ * for a NoExecute taint, evict it for node pressure, shut its node down, lose it with its node; or OOM-kill its
+ * container. Pods are created by the StatefulSet controller and removed by the garbage collector, as on a real
+ * cluster. It only touches the operator's own pods.
  */
 public final class SimulatedKubelet implements AutoCloseable {
   /** The node every pod is bound to. */
@@ -59,6 +62,8 @@ public final class SimulatedKubelet implements AutoCloseable {
   private volatile List<String> launcherOutput = List.of();
   private volatile LogSink logSink = (ns, pod, text) -> { };
   private final Map<String, Integer> linesPrinted = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Disruptions disruptions;
+  private final VolumeScheduling volumes;
 
   /** Receives what a container prints. */
   public interface LogSink {
@@ -67,6 +72,8 @@ public final class SimulatedKubelet implements AutoCloseable {
 
   public SimulatedKubelet(KubernetesClient client) {
     this.client = client;
+    this.disruptions = new Disruptions(client);
+    this.volumes = new VolumeScheduling(client);
   }
 
   /** Watches instead of lists: with thousands of pods, listing them every tick would swamp the API server. */
@@ -112,6 +119,17 @@ public final class SimulatedKubelet implements AutoCloseable {
   public SimulatedKubelet launcherOutput(List<String> lines, LogSink sink) {
     this.launcherOutput = List.copyOf(lines);
     this.logSink = sink;
+    return this;
+  }
+
+  /**
+   * false: a cluster before Kubernetes 1.26 (or with PodDisruptionConditions off): the scheduler, the taint manager,
+   * the pod garbage collector and the kubelet take pods away without the {@code DisruptionTarget} condition (an
+   * eviction still says reason Evicted). The Eviction API is the API server's: see
+   * {@link LocalApiServer#disruptionConditions(boolean)}.
+   */
+  public SimulatedKubelet disruptionConditions(boolean on) {
+    disruptions.conditions(on);
     return this;
   }
 
@@ -172,6 +190,13 @@ public final class SimulatedKubelet implements AutoCloseable {
       lastStep.put(key, Instant.now());
       if (pod.getSpec().getNodeName() == null && !gangComplete(pod)) {
         return; // a gang scheduler binds a PodGroup's pods only once enough of them exist to place together
+      }
+      if (pod.getSpec().getNodeName() == null) {
+        java.util.Optional<String> unschedulable = volumes.unschedulable(pod);
+        if (unschedulable.isPresent()) {
+          markUnschedulable(pod, unschedulable.get());
+          return; // tried again next tick, as the scheduler retries once claims change
+        }
       }
       if (pod.getSpec().getNodeName() == null) { // the scheduler binds it; its init steps then run on the node
         pod = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
@@ -277,17 +302,44 @@ public final class SimulatedKubelet implements AutoCloseable {
     return complete;
   }
 
-  /** The node evicts the pod (memory pressure): it fails with reason Evicted and stays listed. */
+  /**
+   * The kubelet evicts the pod for node pressure (pkg/kubelet/eviction, evictPod): the pod fails with reason Evicted
+   * and the eviction message, its containers killed (a hard threshold gives no grace: 137); since 1.26 it also
+   * carries {@code DisruptionTarget} (TerminationByKubelet) with the same message. It stays listed, Failed.
+   */
   public void evict(String namespace, String name) {
     Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+    // evictionMessage: nodeLowMessageFmt, then thresholdMetMessageFmt
+    String message = "The node was low on resource: memory. Threshold quantity: 100Mi, available: 51200Ki. ";
     PodStatus status = exitedStatus(pod, 137, "Error");
     status.setPhase("Failed");
     status.setReason("Evicted");
-    status.setMessage("The node was low on resource: memory.");
+    status.setMessage(message);
+    if (disruptions.conditions()) {
+      DisruptionTarget.with(status, DisruptionTarget.condition(DisruptionTarget.TERMINATION_BY_KUBELET, message));
+    }
     setStatus(pod, status);
   }
 
-  /** The kernel kills a container for exceeding its memory limit: it ends with OOMKilled, 137. */
+  /**
+   * The pod's node shuts down gracefully (pkg/kubelet/nodeshutdown): the kubelet stops its containers (SIGTERM, 143)
+   * and reports the pod Failed with reason Terminated and the shutdown message, since 1.26 with
+   * {@code DisruptionTarget} (TerminationByKubelet). The pod stays listed, Failed, as on a real node.
+   */
+  public void shutdownNode(String namespace, String name) {
+    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+    PodStatus status = exitedStatus(pod, 143, "Error");
+    status.setPhase("Failed");
+    status.setReason("Terminated");
+    status.setMessage(DisruptionTarget.NODE_SHUTDOWN_MESSAGE);
+    if (disruptions.conditions()) {
+      DisruptionTarget.with(status, DisruptionTarget.condition(DisruptionTarget.TERMINATION_BY_KUBELET,
+          DisruptionTarget.NODE_SHUTDOWN_MESSAGE));
+    }
+    setStatus(pod, status);
+  }
+
+  /** The kernel kills a container for exceeding its memory limit: it ends with OOMKilled, 137. Not a disruption. */
   public void oomKill(String namespace, String name) {
     Pod pod = client.pods().inNamespace(namespace).withName(name).get();
     PodStatus status = exitedStatus(pod, 137, "OOMKilled");
@@ -295,9 +347,53 @@ public final class SimulatedKubelet implements AutoCloseable {
     setStatus(pod, status);
   }
 
-  /** The pod's node is lost: the pod is removed without its containers reporting anything. */
+  /**
+   * The pod's node is lost: nothing on it reports again, and the pod garbage collector marks the pod Failed with
+   * {@code DisruptionTarget} (DeletionByPodGC) and force-deletes it, so it goes at once ({@link Disruptions}).
+   */
   public void loseNode(String namespace, String name) {
-    client.pods().inNamespace(namespace).withName(name).withGracePeriod(0).delete();
+    disruptions.loseNode(namespace, name);
+  }
+
+  /**
+   * The scheduler preempts the pod for a higher-priority one: {@code DisruptionTarget} (PreemptionByScheduler), then
+   * a graceful deletion, which this kubelet carries out (SIGTERM, 143, removal).
+   */
+  public void preempt(String namespace, String name) {
+    disruptions.preempt(namespace, name);
+  }
+
+  /**
+   * A drain evicts the pod through the Eviction API (POST pods/{name}/eviction): the API server marks it
+   * {@code DisruptionTarget} (EvictionByEvictionAPI) and deletes it gracefully. False when the server refuses
+   * with 429 (a PodDisruptionBudget).
+   */
+  public boolean evictThroughApi(String namespace, String name) {
+    return disruptions.evictThroughApi(namespace, name);
+  }
+
+  /**
+   * The taint eviction controller deletes the pod for a NoExecute taint on its node it does not tolerate:
+   * {@code DisruptionTarget} (DeletionByTaintManager), then a graceful deletion.
+   */
+  public void taintEvict(String namespace, String name) {
+    disruptions.taintEvict(namespace, name);
+  }
+
+  /**
+   * What the scheduler writes on a pod it cannot place: PodScheduled False, reason Unschedulable, its FitError message
+   * (written only when it changes, as a status patch of the same condition changes nothing).
+   */
+  private void markUnschedulable(Pod pod, String message) {
+    java.util.Optional<PodCondition> current = pod.getStatus() == null || pod.getStatus().getConditions() == null
+        ? java.util.Optional.empty() : pod.getStatus().getConditions().stream()
+            .filter(c -> "PodScheduled".equals(c.getType())).findFirst();
+    if (current.filter(c -> "False".equals(c.getStatus()) && message.equals(c.getMessage())).isPresent()) {
+      return;
+    }
+    setStatus(pod, new PodStatusBuilder().withPhase("Pending").withConditions(new PodConditionBuilder()
+        .withType("PodScheduled").withStatus("False").withReason("Unschedulable").withMessage(message)
+        .withLastTransitionTime(DisruptionTarget.now()).build()).build());
   }
 
   private void print(Pod pod, String key, Duration running) {
@@ -316,7 +412,24 @@ public final class SimulatedKubelet implements AutoCloseable {
     }
   }
 
+  /** The conditions this kubelet (which also plays the scheduler) writes; any other stays as it is. */
+  private static final java.util.Set<String> OWN_CONDITIONS = java.util.Set.of("PodScheduled", "Ready",
+      "ContainersReady", "Initialized", "PodReadyToStartContainers");
+
+  /**
+   * Writes the pod's status as this kubelet sees it, keeping the conditions others wrote (DisruptionTarget, a readiness
+   * gate's), as the kubelet's status manager merges them (mergePodStatus). From the pod as read: a write over a newer
+   * version is refused (409) and made again on the next tick.
+   */
   private void setStatus(Pod pod, PodStatus status) {
+    if (pod.getStatus() != null && pod.getStatus().getConditions() != null) {
+      List<PodCondition> merged = new ArrayList<>(status.getConditions() == null ? List.of() : status.getConditions());
+      java.util.Set<String> written = new java.util.HashSet<>();
+      merged.forEach(c -> written.add(c.getType()));
+      pod.getStatus().getConditions().stream().filter(c -> !OWN_CONDITIONS.contains(c.getType()))
+          .filter(c -> !written.contains(c.getType())).forEach(merged::add);
+      status.setConditions(merged);
+    }
     Pod updated = new PodBuilder(pod).withStatus(status).build();
     client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(updated).updateStatus();
   }
@@ -360,6 +473,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     if (podInformer != null) {
       podInformer.close();
     }
+    volumes.close();
     loop.shutdownNow();
     workers.shutdownNow();
     try {

@@ -9,6 +9,7 @@ import dev.chainer.operator.validation.StructuralSchema;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -29,8 +30,9 @@ import java.util.function.Function;
  * What the in-process API server checks before it stores an object, as a real (1.25+) API server does:
  * <ul>
  *   <li>a CustomResourceDefinition is refused when its CEL rules' estimated cost exceeds the budget;
- *   <li>a Pod, StatefulSet, Service, ConfigMap, Secret, Event or Lease is checked with the API's validation rules for the
- *       fields this operator sets ({@link ObjectRules});
+ *   <li>a Pod, StatefulSet, Service, ConfigMap, Secret, Event, Lease or PersistentVolumeClaim is checked with the API's
+ *       validation rules for the fields this operator sets ({@link ObjectRules}), an update also with what the kind
+ *       forbids to change (a claim's spec);
  *   <li>a custom resource is checked against the structural schema of its CRD as stored in this server (types,
  *       bounds, enums, required fields), stripped of undeclared fields, and its CEL rules are evaluated, the
  *       transition rules against the stored object on updates.
@@ -43,7 +45,7 @@ public final class Admission {
       "v1/Pod", Pod.class, "apps/v1/StatefulSet", StatefulSet.class, "v1/Service", Service.class,
       "v1/ConfigMap", ConfigMap.class, "v1/Secret", Secret.class, "v1/Event", Event.class,
       "events.k8s.io/v1/Event", io.fabric8.kubernetes.api.model.events.v1.Event.class,
-      "coordination.k8s.io/v1/Lease", Lease.class);
+      "coordination.k8s.io/v1/Lease", Lease.class, "v1/PersistentVolumeClaim", PersistentVolumeClaim.class);
 
   /** The namespace label by which PodSecurity admission enforces a level of the Pod Security Standards. */
   public static final String ENFORCE = "pod-security.kubernetes.io/enforce";
@@ -82,7 +84,7 @@ public final class Admission {
     String group = slash < 0 ? "" : apiVersion.substring(0, slash); // the core group has no name
     Class<? extends HasMetadata> builtIn = BUILT_IN.get(apiVersion + "/" + kind);
     if (builtIn != null) {
-      checkBuiltIn(object, builtIn, kind, group);
+      checkBuiltIn(object, old, builtIn, kind, group);
       if (builtIn == Pod.class && old == null) {
         checkPodSecurity(Serialization.jsonMapper().convertValue(object, Pod.class));
       }
@@ -96,11 +98,12 @@ public final class Admission {
     return schema.isPresent() ? admitCustomResource(object, old, schema.get(), kind, group) : object;
   }
 
-  private static void checkBuiltIn(JsonNode object, Class<? extends HasMetadata> type, String kind, String group)
-      throws Refusal {
+  private static void checkBuiltIn(JsonNode object, JsonNode old, Class<? extends HasMetadata> type, String kind,
+      String group) throws Refusal {
     HasMetadata typed = Serialization.jsonMapper().convertValue(object, type);
-    List<StatusCause> causes = ObjectRules.check(typed).stream().map(p -> Refusal.cause(p.field(), p.message()))
-        .toList();
+    List<Problem> problems = old == null ? ObjectRules.check(typed)
+        : ObjectRules.checkUpdate(typed, Serialization.jsonMapper().convertValue(old, type));
+    List<StatusCause> causes = problems.stream().map(p -> Refusal.cause(p.field(), p.message())).toList();
     if (!causes.isEmpty()) {
       throw new Refusal(kind, group, typed.getMetadata() == null ? "" : typed.getMetadata().getName(), causes);
     }

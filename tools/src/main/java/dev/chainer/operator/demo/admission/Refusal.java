@@ -35,10 +35,29 @@ public final class Refusal extends KubernetesCrudDispatcherException {
     return new Refusal(resource + " \"" + name + "\" is forbidden: " + why, 403, null, null, name, List.of());
   }
 
-  /** One field's problem, as a Status cause (reason FieldValueInvalid, Kubernetes' usual one). */
+  /**
+   * One field's problem, as a Status cause. Its reason is the field.ErrorType the message starts with, as apimachinery
+   * words them (FieldValueRequired for "Required value", FieldValueForbidden for "Forbidden", ...), else
+   * FieldValueInvalid, the usual one.
+   */
   public static StatusCause cause(String field, String message) {
-    return new StatusCause(field, message, "FieldValueInvalid");
+    return new StatusCause(field, message, reason(message));
   }
+
+  private static String reason(String message) {
+    for (String[] type : ERROR_TYPES) {
+      if (message.startsWith(type[0])) {
+        return type[1];
+      }
+    }
+    return "FieldValueInvalid";
+  }
+
+  /** apimachinery's field.ErrorType strings and the reasons they are reported under. */
+  private static final String[][] ERROR_TYPES = {{"Required value", "FieldValueRequired"},
+      {"Forbidden", "FieldValueForbidden"}, {"Unsupported value", "FieldValueNotSupported"},
+      {"Duplicate value", "FieldValueDuplicate"}, {"Not found", "FieldValueNotFound"},
+      {"Too long", "FieldValueTooLong"}, {"Too many", "FieldValueTooMany"}};
 
   private static String message(String kind, String group, String name, List<StatusCause> causes) {
     String what = group == null || group.isEmpty() ? kind : kind + "." + group;
