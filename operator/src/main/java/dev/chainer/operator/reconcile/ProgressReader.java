@@ -72,6 +72,9 @@ final class ProgressReader {
       return Optional.empty();
     }
     Optional<ResumedFrom> resumed = ResumeLine.parse(head.get(), attempt);
+    if (resumed.isEmpty() && !ResumeLine.startedFresh(head.get())) {
+      return Optional.empty(); // the step has not run yet (the launcher waits for its workers first): look again
+    }
     if (resumed.isEmpty()) {
       if (startedFresh.size() > 10000) {
         startedFresh.clear();

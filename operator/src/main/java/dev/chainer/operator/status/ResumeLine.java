@@ -12,10 +12,17 @@ import java.util.regex.Pattern;
 public final class ResumeLine {
   /** The step's own prefix; kept equal to LauncherScripts.RESUMING by ResumeLineTest. */
   public static final String PREFIX = "chainer-operator: resuming from ";
+  /** The step's line when it found no snapshot; kept equal to LauncherScripts.FRESH by ResumeStepTest. */
+  public static final String FRESH = "chainer-operator: no snapshot yet, starting from the beginning; looked in ";
   private static final Pattern LINE = Pattern.compile("^" + Pattern.quote(PREFIX) + "(.*) \\(iteration ([0-9]{1,18})\\)$",
       Pattern.MULTILINE);
 
   private ResumeLine() {}
+
+  /** Whether the head of the log says the step found nothing (before the step has run, it says neither). */
+  public static boolean startedFresh(String logHead) {
+    return logHead.contains(FRESH);
+  }
 
   public static Optional<ResumedFrom> parse(String logHead, int attempt) {
     Matcher m = LINE.matcher(logHead.replace("\r", ""));

@@ -90,6 +90,10 @@ final class TestNetwork implements AutoCloseable {
     return out;
   }
 
+  /**
+   * Ends every process of every host (sshd sessions, orted and the ranks too, whoever's children they are), waits
+   * until each is gone, so nothing of this network writes a file after it closes, and removes the hosts.
+   */
   @Override
   public void close() throws Exception {
     for (Process p : processes) {
@@ -97,14 +101,27 @@ final class TestNetwork implements AutoCloseable {
       p.destroyForcibly();
       p.waitFor(10, TimeUnit.SECONDS);
     }
+    List<ProcessHandle> killed = new ArrayList<>();
     for (String ns : namespaces) {
-      // Anything still running inside (sshd sessions, orted) goes with the namespace's processes.
       try {
         for (String pid : run(IP, "netns", "pids", ns).split("\\s+")) {
           if (!pid.isBlank()) {
-            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+            ProcessHandle.of(Long.parseLong(pid)).ifPresent(h -> {
+              h.destroyForcibly();
+              killed.add(h);
+            });
           }
         }
+      } catch (IllegalStateException e) {
+        // already gone
+      }
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (killed.stream().anyMatch(TestNetwork::running) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    for (String ns : namespaces) {
+      try {
         run(IP, "netns", "del", ns);
       } catch (IllegalStateException e) {
         // already gone
@@ -120,6 +137,16 @@ final class TestNetwork implements AutoCloseable {
     }
     if (createdEtcChainer) {
       Files.deleteIfExists(ETC_CHAINER);
+    }
+  }
+
+  /** Whether the process still runs: a killed one that nobody reaped yet (a zombie) runs no more. */
+  private static boolean running(ProcessHandle h) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(h.pid()), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 }

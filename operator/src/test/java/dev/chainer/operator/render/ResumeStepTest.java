@@ -84,6 +84,7 @@ class ResumeStepTest {
     assertEquals("", r.resumeFrom());
     assertTrue(r.output().contains(LauncherScripts.FRESH + dir), r.output());
     assertTrue(ResumeLine.parse(r.output(), 0).isEmpty());
+    assertTrue(ResumeLine.startedFresh(r.output()));
     Files.delete(dir);
     assertEquals(List.of(), run("snapshot_iter_*", "--resume", 0).argv(), "no directory yet: a fresh start");
   }
@@ -111,5 +112,6 @@ class ResumeStepTest {
   @Test
   void theOperatorLooksForTheLineTheStepPrints() {
     assertEquals(LauncherScripts.RESUMING, ResumeLine.PREFIX);
+    assertEquals(LauncherScripts.FRESH, ResumeLine.FRESH);
   }
 }

@@ -1,7 +1,9 @@
 package dev.chainer.operator.demo;
 
 import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.ChainerJobSpec;
 import dev.chainer.operator.api.ChainerJobStatus;
+import dev.chainer.operator.api.DataStore;
 import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.demo.LocalApiServer;
@@ -9,6 +11,9 @@ import dev.chainer.operator.demo.SimulatedKubelet;
 import dev.chainer.operator.demo.Timeline;
 import dev.chainer.operator.reconcile.ChainerOperator;
 import dev.chainer.operator.validation.JobFiles;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +36,11 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = {"-f", "--file"}, description = "ChainerJob YAML (default: the bundled 2-node x 4-GPU MNIST example).")
   Path file;
+
+  @Option(names = "--preempt", description = "Half way through the run, the scheduler preempts a worker (the "
+      + "launcher of a single-process job): the job restarts without costing a retry and, with spec.outputs, resumes "
+      + "from its newest snapshot.")
+  boolean preempt;
 
   @Option(names = "--timeout", defaultValue = "120", description = "Seconds to wait for the job (default ${DEFAULT-VALUE}).")
   long timeoutSeconds;
@@ -59,6 +69,7 @@ public final class DemoCommand implements Callable<Integer> {
       String ns = job.getMetadata().getNamespace();
       String name = job.getMetadata().getName();
       timeline.print("in-process API server up, CRD installed, operator started, simulated kubelet running");
+      createNamedClaims(api.client(), job);
       try {
         api.client().resource(job).create();
       } catch (KubernetesClientException refused) {
@@ -66,7 +77,7 @@ public final class DemoCommand implements Callable<Integer> {
         return 1;
       }
       timeline.print("submitted ChainerJob " + ns + "/" + name);
-      ChainerJobStatus status = watch(timeline, ns, name);
+      ChainerJobStatus status = watch(timeline, ns, name, kubelet);
       if (status != null && status.getPhase() == JobPhase.Completed) {
         timeline.print("job Completed: exit code " + status.getLauncher().getExitCode());
         return 0;
@@ -82,11 +93,18 @@ public final class DemoCommand implements Callable<Integer> {
     return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
   }
 
-  private ChainerJobStatus watch(Timeline timeline, String ns, String name) {
+  private ChainerJobStatus watch(Timeline timeline, String ns, String name, SimulatedKubelet kubelet) {
     Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
     ChainerJobStatus status = null;
+    boolean preempted = !preempt;
     while (Instant.now().isBefore(deadline)) {
       status = timeline.observe(ns, name);
+      if (!preempted && halfWay(status)) {
+        String pod = status.getTotalWorkers() != null ? name + "-worker-0" : status.getLauncher().getPodName();
+        timeline.print("the scheduler preempts pod " + pod + " for a pod of higher priority");
+        kubelet.preempt(ns, pod);
+        preempted = true;
+      }
       if (status != null && status.getPhase() != null && status.getPhase().isTerminal()) {
         return status;
       }
@@ -98,6 +116,35 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     return status;
+  }
+
+  private static boolean halfWay(ChainerJobStatus status) {
+    return status != null && status.getPhase() == JobPhase.Running && status.getProgress() != null
+        && status.getProgress().getPercent() != null && status.getProgress().getPercent() >= 40;
+  }
+
+  /**
+   * The claims the job names (its code, inputs, checkpoint and outputs stores), made as its owner would have made them
+   * before submitting: on this cluster nobody else would, and a pod whose claim is missing is never scheduled.
+   */
+  private static void createNamedClaims(KubernetesClient client, ChainerJob job) {
+    ChainerJobSpec spec = job.getSpec();
+    java.util.List<DataStore> stores = new java.util.ArrayList<>();
+    stores.add(spec.getSourceDirectoryDataStore());
+    if (spec.getInputs() != null) {
+      spec.getInputs().forEach(i -> stores.add(i.getDataStore()));
+    }
+    if (spec.getResumeFrom() != null) {
+      stores.add(spec.getResumeFrom().getDataStore());
+    }
+    if (spec.getOutputs() != null) {
+      stores.add(spec.getOutputs().getDataStore());
+    }
+    stores.stream().filter(s -> s != null && s.getPersistentVolumeClaim() != null)
+        .map(DataStore::getPersistentVolumeClaim).distinct().forEach(claim -> client.persistentVolumeClaims()
+            .inNamespace(job.getMetadata().getNamespace()).resource(new PersistentVolumeClaimBuilder().withNewMetadata()
+                .withName(claim).endMetadata().withNewSpec().withAccessModes("ReadWriteMany").withNewResources()
+                .addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create());
   }
 
   /** What ChainerMN's MNIST example prints on rank 0: its settings, then a PrintReport row per epoch. */

@@ -62,6 +62,9 @@ public final class SimulatedKubelet implements AutoCloseable {
   private volatile List<String> launcherOutput = List.of();
   private volatile LogSink logSink = (ns, pod, text) -> { };
   private final Map<String, Integer> linesPrinted = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Each running launcher's whole output, fixed when it starts printing. */
+  private final Map<String, List<String>> outputs = new java.util.concurrent.ConcurrentHashMap<>();
+  private final SimulatedTrainer trainer = new SimulatedTrainer();
   private final Disruptions disruptions;
   private final VolumeScheduling volumes;
 
@@ -248,6 +251,8 @@ public final class SimulatedKubelet implements AutoCloseable {
     client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
         .withGracePeriod(0).delete();
     terminating.remove(key);
+    linesPrinted.remove(key);
+    outputs.remove(key);
   }
 
   private static boolean hasFinalizer(Pod pod) {
@@ -397,7 +402,10 @@ public final class SimulatedKubelet implements AutoCloseable {
   }
 
   private void print(Pod pod, String key, Duration running) {
-    List<String> output = launcherOutput;
+    if (launcherOutput.isEmpty()) {
+      return;
+    }
+    List<String> output = outputs.computeIfAbsent(key, k -> trainer.output(pod, launcherOutput));
     if (output.isEmpty()) {
       return;
     }
@@ -408,6 +416,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     if (due > printed) {
       logSink.append(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
           String.join("\n", output.subList(printed, due)) + "\n");
+      trainer.printed(pod, output.subList(printed, due));
       linesPrinted.put(key, due);
     }
   }

@@ -78,6 +78,7 @@ public final class Timeline {
         client.services().inNamespace(namespace).withLabel(label, JobLabels.OPERATOR).list().getItems(),
         client.configMaps().inNamespace(namespace).withLabel(label, JobLabels.OPERATOR).list().getItems(),
         client.secrets().inNamespace(namespace).withLabel(label, JobLabels.OPERATOR).list().getItems(),
+        client.persistentVolumeClaims().inNamespace(namespace).withLabel(label, JobLabels.OPERATOR).list().getItems(),
         client.apps().statefulSets().inNamespace(namespace).withLabel(label, JobLabels.OPERATOR).list().getItems(),
         client.pods().inNamespace(namespace).withLabel(label, JobLabels.OPERATOR).list().getItems())
         .flatMap(List::stream).map(HasMetadata.class::cast).toList();
