@@ -25,9 +25,7 @@ final class OutputsGate {
         s.spec.mpi() ? s.spec.nodeCount() : 0, Instant.parse(s.next.getStartTime()), s.now,
         Duration.ofSeconds(s.context.config().getOutputsClaimBindTimeoutSeconds()));
     s.plan.createOutputsClaim(verdict.createClaim());
-    if (verdict.stall().isPresent()) {
-      s.plan.requeueAfter(JobPlanner.CONFLICT_RETRY); // claims are not watched: look again soon
-    }
+    verdict.lookAgain().ifPresent(s.plan::requeueAfter);
     return verdict;
   }
 

@@ -28,12 +28,15 @@ public final class OutputsReadiness {
    * @param createClaim the operator must create the job's claim
    * @param stall why the pods cannot use the store, if they cannot
    * @param blocksPods whether creating pods now is pointless (the store cannot serve them however long they wait)
+   * @param lookAgain when to read the claim again: claims are not watched, so a wait that can end must be timed
    */
-  public record Verdict(boolean createClaim, Optional<Stall> stall, boolean blocksPods) {
-    public static final Verdict READY = new Verdict(false, Optional.empty(), false);
+  public record Verdict(boolean createClaim, Optional<Stall> stall, boolean blocksPods, Optional<Duration> lookAgain) {
+    public static final Verdict READY = new Verdict(false, Optional.empty(), false, Optional.empty());
   }
 
   public record Stall(String reason, String message) {}
+
+  private static final Duration RETRY = Duration.ofSeconds(10);
 
   private OutputsReadiness() {}
 
@@ -50,7 +53,7 @@ public final class OutputsReadiness {
     EffectiveOutputs o = outputs.get();
     String name = o.claim();
     if (claim.isEmpty()) {
-      return o.createsClaim() ? new Verdict(true, Optional.empty(), false) : stall(MISSING, "PersistentVolumeClaim "
+      return o.createsClaim() ? new Verdict(true, Optional.empty(), false, Optional.empty()) : stall(MISSING, "PersistentVolumeClaim "
           + name + " (spec.outputs.dataStore.persistentVolumeClaim) does not exist in namespace " + names.namespace()
           + ": create it, or let the operator create one with spec.outputs.claimTemplate", true);
     }
@@ -71,7 +74,10 @@ public final class OutputsReadiness {
     if (phase.equals("Lost")) {
       return stall(NOT_BOUND, "PersistentVolumeClaim " + name + " is Lost: its volume is gone", true);
     }
-    if (!phase.equals("Bound") && !now.isBefore(since.plus(bindTimeout))) {
+    if (!phase.equals("Bound") && now.isBefore(since.plus(bindTimeout))) {
+      return new Verdict(false, Optional.empty(), false, Optional.of(Duration.between(now, since.plus(bindTimeout))));
+    }
+    if (!phase.equals("Bound")) {
       // Not blocking: a claim whose class binds on first use (WaitForFirstConsumer) binds only once a pod needs it.
       return stall(NOT_BOUND, "PersistentVolumeClaim " + name + " is still " + phase + " after "
           + bindTimeout.toSeconds() + "s: no volume was bound to it (check its StorageClass and `kubectl describe "
@@ -100,8 +106,9 @@ public final class OutputsReadiness {
     return Optional.empty();
   }
 
+  /** A stall; the claim is looked at again soon, as it is not watched. */
   private static Verdict stall(String reason, String message, boolean blocks) {
-    return new Verdict(false, Optional.of(new Stall(reason, message)), blocks);
+    return new Verdict(false, Optional.of(new Stall(reason, message)), blocks, Optional.of(RETRY));
   }
 
   /** Where the results are and how to read them back, for status.outputs. */

@@ -148,7 +148,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** What ChainerMN's MNIST example prints on rank 0: its settings, then a PrintReport row per epoch. */
-  static java.util.List<String> trainerReport(int epochs) {
+  public static java.util.List<String> trainerReport(int epochs) {
     java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(
         "==========================================", "Num process (COMM_WORLD): 8",
         "Using pure_nccl communicator", "Num unit: 1000", "Num Minibatch-size: 100", "Num epoch: " + epochs,

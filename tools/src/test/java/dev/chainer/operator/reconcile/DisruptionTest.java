@@ -74,27 +74,38 @@ class DisruptionTest {
     assertWarning(job, "LauncherLost", "restarting the whole job (restart 1 of 1)");
   }
 
+  /** Pod GC marks the pods of a lost node (DisruptionTarget, DeletionByPodGC): a disruption, not a failure. */
   @ParameterizedTest
   @ValueSource(ints = {0, 1})
-  void aLauncherLostWithItsNodeIsAFailureThatCounts(int backoffLimit) {
-    ChainerJob job = runningJob("runPolicy:\n  backoffLimit: " + backoffLimit);
+  void aLauncherLostWithItsNodeIsADisruption(int disruptionLimit) {
+    ChainerJob job = runningJob("runPolicy:\n  backoffLimit: 0\n  disruptionLimit: " + disruptionLimit);
     h.kubelet.loseNode(NS, "train-launcher");
-    if (backoffLimit == 0) {
+    if (disruptionLimit == 0) {
       ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
-      assertEquals("LauncherLost", failed.getReason());
-      assertTrue(failed.getMessage().contains("disappeared without reporting an exit"), failed.getMessage());
-      assertEquals("Unknown", failed.getLauncher().getState());
+      assertEquals("LauncherNodeLost", failed.getReason());
+      assertTrue(failed.getMessage().contains("after 0 disruption(s) (disruptionLimit 0)"), failed.getMessage());
     } else {
       h.kubelet.launcherRunTime(Duration.ofMillis(300));
       ChainerJobStatus done = h.awaitPhase(job, JobPhase.Completed);
-      assertEquals(1, done.getRestartCount());
+      assertEquals(1, done.getDisruptionCount());
+      assertNull(done.getRestartCount());
     }
+    assertWarning(job, "LauncherNodeLost", "train-launcher");
+  }
+
+  /** A launcher that vanishes with no word (force-deleted) is lost: a failure that counts. */
+  @Test
+  void aLauncherForceDeletedIsAFailureThatCounts() {
+    ChainerJob job = runningJob("runPolicy:\n  backoffLimit: 0");
+    h.client.pods().inNamespace(NS).withName("train-launcher").withGracePeriod(0).delete();
+    ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
+    assertEquals("LauncherLost", failed.getReason());
     assertWarning(job, "LauncherLost", "train-launcher");
   }
 
   @Test
-  void anEvictedLauncherIsLauncherEvicted() {
-    ChainerJob job = runningJob("");
+  void anEvictedLauncherIsLauncherEvictedAndCostsNoRetry() {
+    ChainerJob job = runningJob("runPolicy:\n  disruptionLimit: 0");
     h.kubelet.evict(NS, "train-launcher");
     assertEquals("LauncherEvicted", h.awaitPhase(job, JobPhase.Failed).getReason());
   }
@@ -176,7 +187,7 @@ class DisruptionTest {
   void anOperatorRestartedDuringARestartCarriesOn() {
     h.kubelet.terminationDelay(Duration.ofMillis(1500));
     ChainerJob job = runningJob("runPolicy:\n  backoffLimit: 1");
-    h.kubelet.evict(NS, "train-worker-0");
+    h.kubelet.oomKill(NS, "train-worker-0");
     h.await(() -> h.status(job), s -> Integer.valueOf(1).equals(s.getRestartCount()), "a restart");
     h.stopOperator();
     h.startOperator();
@@ -320,14 +331,14 @@ class DisruptionTest {
   // --- each disruption at each phase it can happen in ---------------------------------------------------
 
   /**
-   * With {@code backoffLimit: 1}: a loss costs one restart and the job still completes; suspend and resume cost
-   * none; cancel ends it. The watcher checks the attempts never overlap.
+   * With {@code backoffLimit: 1}: a loss costs one restart and the job still completes; an eviction (a disruption),
+   * suspend and resume cost none; cancel ends it. The watcher checks the attempts never overlap.
    */
   @ParameterizedTest(name = "{1} while {0}")
   @CsvSource({
       "Queued, worker deleted, 0", "Preparing, worker deleted, 1", "Starting, worker deleted, 1",
       "Running, worker deleted, 1",
-      "Preparing, worker evicted, 1", "Starting, worker evicted, 1", "Running, worker evicted, 1",
+      "Preparing, worker evicted, 0", "Starting, worker evicted, 0", "Running, worker evicted, 0",
       "Starting, worker OOM-killed, 1", "Running, worker OOM-killed, 1",
       "Starting, launcher deleted, 1", "Running, launcher deleted, 1",
       "Queued, suspend and resume, 0", "Preparing, suspend and resume, 0", "Starting, suspend and resume, 0",

@@ -24,12 +24,6 @@ class FailureAndPolicyTest extends WithOperator {
     return h.client.pods().inNamespace("team-a").withName("train-worker-" + i).get();
   }
 
-  private void evict(int i) {
-    Pod pod = worker(i);
-    h.client.pods().inNamespace("team-a").resource(new PodBuilder(pod).editStatus().withPhase("Failed")
-        .withReason("Evicted").withMessage("The node was low on resource: memory.").endStatus().build()).updateStatus();
-  }
-
   private void oomKill(int i) {
     Pod pod = worker(i);
     h.client.pods().inNamespace("team-a").resource(new PodBuilder(pod).editStatus().withContainerStatuses(
@@ -85,18 +79,18 @@ class FailureAndPolicyTest extends WithOperator {
     ChainerJob job = h.submit(mpi("runPolicy:\n  backoffLimit: 1"));
     h.awaitPhase(job, JobPhase.Running);
     String firstWorkerUid = worker(0).getMetadata().getUid();
-    evict(1);
+    h.kubelet.oomKill("team-a", "train-worker-1");
     ChainerJobStatus restarted = h.await(() -> h.status(job), s -> Integer.valueOf(1).equals(s.getRestartCount())
         && s.getPhase() == JobPhase.Running, "running again after one restart");
     assertEquals("train-launcher-1", restarted.getLauncher().getPodName());
     assertTrue(!firstWorkerUid.equals(worker(0).getMetadata().getUid()), "fresh workers");
     assertEquals("1", worker(0).getMetadata().getLabels().get("chainer.dev/attempt"));
-    String restart = h.event(job, "WorkerEvicted").orElseThrow().getMessage();
-    assertTrue(restart.contains("worker pod train-worker-1 Evicted") && restart.contains("restarting the whole job"),
+    String restart = h.event(job, "OOMKilled").orElseThrow().getMessage();
+    assertTrue(restart.contains("worker pod train-worker-1") && restart.contains("restarting the whole job"),
         restart);
-    evict(0);
+    h.kubelet.oomKill("team-a", "train-worker-0");
     ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
-    assertEquals("WorkerEvicted", failed.getReason());
+    assertEquals("OOMKilled", failed.getReason());
     assertTrue(failed.getMessage().contains("after 1 restart(s) (backoffLimit 1)"), failed.getMessage());
     assertEquals(1, failed.getRestartCount());
   }

@@ -91,7 +91,7 @@ class GangSchedulingTest {
       GenericKubernetesResource first = group(h, gang, "train-gang");
       assertEquals(4, spec(first).get("minMember"));
       assertEquals(h.get(job).getMetadata().getUid(), first.getMetadata().getOwnerReferences().get(0).getUid());
-      h.kubelet.evict("team-a", "train-worker-2");
+      h.kubelet.oomKill("team-a", "train-worker-2");
       h.await(() -> h.status(job), s -> Integer.valueOf(1).equals(s.getRestartCount()), "a restart");
       h.kubelet.launcherRunTime(Duration.ofMillis(300));
       ChainerJobStatus done = h.awaitPhase(job, JobPhase.Completed);

@@ -27,10 +27,10 @@ class JobMetricsTest extends WithOperator {
     ChainerJob bad = h.submit(TestJobs.job("bad", SPEC + "runPolicy:\n  backoffLimit: 1\n"));
     ChainerJob stop = h.submit(TestJobs.job("stop", SPEC));
     h.awaitPhase(bad, JobPhase.Running);
-    h.kubelet.evict("team-a", "bad-worker-0");
+    h.kubelet.oomKill("team-a", "bad-worker-0");
     h.await(() -> h.status(bad), s -> Integer.valueOf(1).equals(s.getRestartCount()), "a restart");
     h.awaitPhase(bad, JobPhase.Running);
-    h.kubelet.evict("team-a", "bad-worker-1");
+    h.kubelet.oomKill("team-a", "bad-worker-1");
     h.awaitPhase(stop, JobPhase.Running);
     h.editPolicy(stop, p -> p.setCancel(true));
     h.awaitPhase(ok, JobPhase.Running);
@@ -42,10 +42,10 @@ class JobMetricsTest extends WithOperator {
     String metrics = h.operator().metrics().prometheus();
     assertEquals(3, value(metrics, "chainer_jobs_created_total{namespace=\"team-a\"}"), metrics);
     assertEquals(1, value(metrics, "chainer_jobs_succeeded_total{namespace=\"team-a\"}"));
-    // The evicted worker is WorkerEvicted, or WorkerReplaced when its StatefulSet replaced it before the operator
+    // The killed worker is OOMKilled, or WorkerReplaced when its StatefulSet replaced it before the operator
     // looked: either way the metric's reason is the one the job's status gives.
     String reason = h.status(bad).getReason();
-    assertTrue(reason.equals("WorkerEvicted") || reason.equals("WorkerReplaced"), reason);
+    assertTrue(reason.equals("OOMKilled") || reason.equals("WorkerReplaced"), reason);
     assertEquals(1, value(metrics, "chainer_jobs_failed_total{namespace=\"team-a\",reason=\"" + reason + "\"}"),
         metrics);
     assertEquals(1, value(metrics, "chainer_jobs_restarted_total{namespace=\"team-a\"}"));
