@@ -135,6 +135,11 @@ class RbacTest {
       OperatorHarness.await(() -> client.resource(blocked).get().getStatus(),
           s -> s != null && "ResourceConflict".equals(s.getReason()), "a conflict on " + conflict);
     }
+    // spec.outputs: the claim a claimTemplate asks for is read and created; the operator never deletes one itself.
+    ChainerJob kept = submit(client, job("kept", "sourceDirectory: /a\nentryScript: t.py\nframeworkVersion: \"7.0.0\"\n"
+        + "outputs:\n  claimTemplate: {}\n"));
+    OperatorHarness.await(() -> client.resource(kept).get().getStatus(),
+        s -> s != null && s.getPhase() == JobPhase.Completed, "a job with outputs completed");
     // A restart deletes the SSH Secret of the attempt that failed.
     ChainerJob again = submit(client, job("again", mpiSpec("runPolicy:\n  backoffLimit: 1\n")));
     OperatorHarness.await(() -> client.resource(again).get().getStatus(),
