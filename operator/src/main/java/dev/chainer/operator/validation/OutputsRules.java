@@ -36,7 +36,7 @@ final class OutputsRules {
     if (outputs == null) {
       return;
     }
-    checkStore(outputs, out);
+    checkStore(outputs, spec, out);
     if (outputs.getPathOnDataStore() != null && !outputs.getPathOnDataStore().isEmpty()
         && !Rules.isContainedRelativePath(outputs.getPathOnDataStore())) {
       out.add(Problem.error(FIELD + ".pathOnDataStore", "must be a relative path inside the store (no leading '/' "
@@ -58,7 +58,7 @@ final class OutputsRules {
     }
   }
 
-  private static void checkStore(Outputs outputs, List<Problem> out) {
+  private static void checkStore(Outputs outputs, ChainerJobSpec spec, List<Problem> out) {
     if ((outputs.getDataStore() == null) == (outputs.getClaimTemplate() == null)) {
       out.add(Problem.error(FIELD, "name exactly one of dataStore (an existing claim or NFS export) or claimTemplate "
           + "(a claim the operator creates)"));
@@ -79,9 +79,37 @@ final class OutputsRules {
       out.add(Problem.error(FIELD + ".retentionPolicy", "applies only to a claim the operator creates "
           + "(claimTemplate): a claim or NFS export you name is never deleted by the operator"));
     }
+    checkTemplateModes(outputs, spec, out);
     if (outputs.getClaimTemplate() != null && outputs.getClaimTemplate().getSize() != null
         && !Rules.isQuantity(outputs.getClaimTemplate().getSize())) {
       out.add(Problem.error(FIELD + ".claimTemplate.size", "must be a Kubernetes quantity such as 10Gi"));
+    }
+  }
+
+  /** The worker pods that mount the outputs at once (0: a single-process job, whose launcher is the only pod). */
+  private static int workers(ChainerJobSpec spec) {
+    boolean mpi = spec.getDistributedBackend() != null || spec.getDistributedTraining() != null;
+    return !mpi ? 0 : spec.getNodeCount() == null ? 1 : spec.getNodeCount();
+  }
+
+  /** A claim the operator would create that the job's own pods could not all write to. */
+  private static void checkTemplateModes(Outputs outputs, ChainerJobSpec spec, List<Problem> out) {
+    if (outputs.getClaimTemplate() == null || outputs.getClaimTemplate().getAccessModes() == null
+        || outputs.getClaimTemplate().getAccessModes().isEmpty()) {
+      return;
+    }
+    List<String> modes = outputs.getClaimTemplate().getAccessModes().stream().map(Enum::name).toList();
+    boolean writable = modes.stream().anyMatch(m -> m.startsWith("ReadWrite"));
+    int workers = workers(spec);
+    String field = FIELD + ".claimTemplate.accessModes";
+    if (!writable) {
+      out.add(Problem.error(field, modes + " is read-only, and the job writes its outputs there"));
+    } else if (!modes.contains("ReadWriteMany") && workers > 1) {
+      out.add(Problem.error(field, modes + " cannot be mounted by " + workers + " workers on different nodes: "
+          + "include ReadWriteMany"));
+    } else if (modes.equals(List.of("ReadWriteOncePod")) && workers > 0) {
+      out.add(Problem.error(field, "ReadWriteOncePod lets one pod mount the claim, and the launcher and workers all "
+          + "do: include ReadWriteMany"));
     }
   }
 

@@ -29,6 +29,10 @@ class OutputsRulesTest {
         "spec.outputs.dataStore.nfs", "restricted does not allow");
     refused("outputs:\n  dataStore:\n    persistentVolumeClaim: r\n  retentionPolicy: Delete\n",
         "spec.outputs.retentionPolicy", "never deleted by the operator");
+    refused("outputs:\n  claimTemplate:\n    accessModes: [ReadWriteOnce]\n", "spec.outputs.claimTemplate.accessModes",
+        "cannot be mounted by 2 workers on different nodes");
+    refused("outputs:\n  claimTemplate:\n    accessModes: [ReadOnlyMany]\n", "spec.outputs.claimTemplate.accessModes",
+        "read-only");
   }
 
   @Test
