@@ -71,21 +71,30 @@ final class DataReferenceRules {
     }
   }
 
+  /**
+   * A path on a store that stays inside it, and a path on compute that is absolute and clean (outputs and data
+   * references alike); false when the path on compute is not.
+   */
+  static boolean checkPaths(String onStore, String onCompute, String field, List<Problem> out) {
+    if (onStore != null && !onStore.isEmpty() && !Rules.isContainedRelativePath(onStore)) {
+      out.add(Problem.error(field + ".pathOnDataStore", "must be a relative path inside the data store "
+          + "(no leading '/' or '-', no '..')"));
+    }
+    if (onCompute != null && (!Rules.isAbsoluteCleanPath(onCompute) || onCompute.equals("/"))) {
+      out.add(Problem.error(field + ".pathOnCompute", "must be an absolute path other than '/', without '..'"));
+      return false;
+    }
+    return true;
+  }
+
   static void checkReference(DataReference ref, String field, List<Problem> out) {
     if (ref.getDataStore() == null) {
       out.add(Problem.error(field + ".dataStore", "is required"));
     } else {
       checkStore(ref.getDataStore(), field + ".dataStore", false, out);
     }
-    if (ref.getPathOnDataStore() != null && !ref.getPathOnDataStore().isEmpty()
-        && !Rules.isContainedRelativePath(ref.getPathOnDataStore())) {
-      out.add(Problem.error(field + ".pathOnDataStore", "must be a relative path inside the data store "
-          + "(no leading '/' or '-', no '..')"));
-    }
     String path = ref.getPathOnCompute();
-    if (path != null && (!Rules.isAbsoluteCleanPath(path) || path.equals("/"))) {
-      out.add(Problem.error(field + ".pathOnCompute", "must be an absolute path other than '/', without '..'"));
-    } else if (path != null && isOperatorPath(path)) {
+    if (checkPaths(ref.getPathOnDataStore(), path, field, out) && path != null && isOperatorPath(path)) {
       out.add(Problem.error(field + ".pathOnCompute", "'" + path + "' is where the operator mounts its own files "
           + "(" + String.join(", ", OPERATOR_PATHS) + "): choose another path"));
     }

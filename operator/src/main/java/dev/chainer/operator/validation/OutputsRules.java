@@ -37,14 +37,7 @@ final class OutputsRules {
       return;
     }
     checkStore(outputs, spec, out);
-    if (outputs.getPathOnDataStore() != null && !outputs.getPathOnDataStore().isEmpty()
-        && !Rules.isContainedRelativePath(outputs.getPathOnDataStore())) {
-      out.add(Problem.error(FIELD + ".pathOnDataStore", "must be a relative path inside the store (no leading '/' "
-          + "or '-', no '..')"));
-    }
-    String path = outputs.getPathOnCompute();
-    if (path != null && (!Rules.isAbsoluteCleanPath(path) || path.equals("/"))) {
-      out.add(Problem.error(FIELD + ".pathOnCompute", "must be an absolute path other than '/', without '..'"));
+    if (!DataReferenceRules.checkPaths(outputs.getPathOnDataStore(), outputs.getPathOnCompute(), FIELD, out)) {
       return;
     }
     Optional<EffectiveOutputs> effective = context.outputs();

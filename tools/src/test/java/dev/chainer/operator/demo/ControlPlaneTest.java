@@ -60,15 +60,11 @@ class ControlPlaneTest {
   }
 
   private Pod pod(String name) {
-    return client.pods().inNamespace("a").withName(name).get();
+    return TestPods.pod(client, name);
   }
 
-  /** A pod of the operator's (the kubelet runs only those) that is not restarted. */
   private void managedPod(String name) {
-    client.pods().inNamespace("a").resource(new PodBuilder().withNewMetadata().withName(name)
-        .addToLabels(JobLabels.MANAGED_BY, JobLabels.OPERATOR).endMetadata()
-        .withNewSpec().withRestartPolicy("Never").addNewContainer().withName("c").withImage("b").endContainer()
-        .endSpec().build()).create();
+    TestPods.managedPod(client, name);
   }
 
   private List<String> podNames() {

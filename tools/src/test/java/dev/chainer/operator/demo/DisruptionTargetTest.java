@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainer.operator.spec.JobLabels;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -252,15 +251,11 @@ class DisruptionTargetTest {
   }
 
   private Pod pod(String name) {
-    return client.pods().inNamespace("a").withName(name).get();
+    return TestPods.pod(client, name);
   }
 
-  /** A pod of the operator's (the kubelet runs only those) that is not restarted. */
   private void managedPod(String name) {
-    client.pods().inNamespace("a").resource(new PodBuilder().withNewMetadata().withName(name)
-        .addToLabels(JobLabels.MANAGED_BY, JobLabels.OPERATOR).endMetadata()
-        .withNewSpec().withRestartPolicy("Never").addNewContainer().withName("c").withImage("b").endContainer()
-        .endSpec().build()).create();
+    TestPods.managedPod(client, name);
   }
 
   private Pod running(String name) {
