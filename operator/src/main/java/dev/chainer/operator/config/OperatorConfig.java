@@ -38,6 +38,12 @@ public class OperatorConfig {
   private Map<MpiImplementation, String> mpirunCommands = defaultMpirunCommands();
   /** How many times (2 s apart) the launcher tries each worker over SSH before giving up. */
   private int workerWaitAttempts = 150;
+  /**
+   * How long a job may stay stuck on a pod whose image cannot be pulled or whose container cannot be created before it
+   * fails (0: for ever); and on a pod the scheduler cannot place (default 0: capacity may free up, queues hold jobs).
+   */
+  private int stallTimeoutSeconds = 600;
+  private int unschedulableTimeoutSeconds = 0;
   /** How long a job's outputs claim may stay unbound before the job says it is stalled on it. */
   private int outputsClaimBindTimeoutSeconds = 300;
   /** How often a running job's progress is read from its launcher's log (0: never). */
@@ -148,6 +154,10 @@ public class OperatorConfig {
   public void setGitImage(String v) { this.gitImage = v; }
   public Map<MpiImplementation, String> getMpirunCommands() { return mpirunCommands; }
   public void setMpirunCommands(Map<MpiImplementation, String> v) { this.mpirunCommands.putAll(v); }
+  public int getStallTimeoutSeconds() { return stallTimeoutSeconds; }
+  public void setStallTimeoutSeconds(int v) { this.stallTimeoutSeconds = v; }
+  public int getUnschedulableTimeoutSeconds() { return unschedulableTimeoutSeconds; }
+  public void setUnschedulableTimeoutSeconds(int v) { this.unschedulableTimeoutSeconds = v; }
   public int getOutputsClaimBindTimeoutSeconds() { return outputsClaimBindTimeoutSeconds; }
   public void setOutputsClaimBindTimeoutSeconds(int v) { this.outputsClaimBindTimeoutSeconds = v; }
   public int getProgressIntervalSeconds() { return progressIntervalSeconds; }

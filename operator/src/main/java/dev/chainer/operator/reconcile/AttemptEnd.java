@@ -5,6 +5,8 @@ import dev.chainer.operator.api.LauncherStatus;
 import dev.chainer.operator.spec.EffectiveOutputs;
 import dev.chainer.operator.status.AttemptFailure;
 import dev.chainer.operator.status.FailureReason;
+import dev.chainer.operator.status.JobConditions;
+import dev.chainer.operator.status.PodStall;
 import dev.chainer.operator.status.PodFacts;
 
 /**
@@ -78,6 +80,34 @@ final class AttemptEnd {
   private void stopAttempt() {
     s.deleteAll(s.objects.launcher(s.launcherName()).stream());
     s.deleteAll(s.objects.workers(s.attempt()).stream());
+  }
+
+  /**
+   * A job whose pod has been stuck (image, container configuration; unschedulable only when configured) for longer
+   * than the operator's stall timeout fails with the stall's reason; before that, a reconcile is asked for then.
+   * The wait is measured from the Stalled condition's last transition, which lasts while any stall does.
+   */
+  void unlessStalledTooLong() {
+    String reason = s.next.getReason();
+    long timeout = PodStall.UNSCHEDULABLE.equals(reason) ? s.context.config().getUnschedulableTimeoutSeconds()
+        : s.context.config().getStallTimeoutSeconds();
+    if (timeout <= 0) {
+      return;
+    }
+    java.time.Instant since = s.previous.getConditions() == null ? s.now : s.previous.getConditions().stream()
+        .filter(c -> JobConditions.STALLED.equals(c.getType()) && "True".equals(c.getStatus()))
+        .map(c -> java.time.Instant.parse(c.getLastTransitionTime())).findFirst().orElse(s.now);
+    java.time.Instant end = since.plusSeconds(timeout);
+    if (s.now.isBefore(end)) {
+      s.plan.requeueAfter(java.time.Duration.between(s.now, end));
+      return;
+    }
+    String message = s.next.getMessage() + "; stuck for more than " + timeout + "s ("
+        + (PodStall.UNSCHEDULABLE.equals(reason) ? "unschedulableTimeoutSeconds" : "stallTimeoutSeconds") + ")";
+    s.stopEverything();
+    s.observeWorkers();
+    s.finish(JobPhase.Failed, reason, message);
+    s.plan.event(JobEvent.warning(reason, message + "; the job failed, its pods are removed"));
   }
 
   void deadlineExceeded(String message) {

@@ -4,6 +4,7 @@ import dev.chainer.operator.api.CleanPodPolicy;
 import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.status.PodFacts;
 import dev.chainer.operator.status.PodGroupStatus;
+import dev.chainer.operator.status.PodStall;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 import java.util.Optional;
@@ -21,9 +22,26 @@ final class AttemptPhase {
     this.s = s;
   }
 
+  /** The phase, with the reason and the pod's own words when a pod of the attempt is stuck before it runs. */
   JobPhase activePhase(Optional<Pod> launcher) {
     s.next.setReason(null);
-    s.next.setMessage(waitingProblem().orElse(null));
+    s.next.setMessage(null);
+    JobPhase phase = phase(launcher);
+    Optional<PodStall> stall = podStall();
+    if (stall.isPresent() && s.next.getReason() == null && WAITING.contains(phase)) {
+      s.next.setReason(stall.get().reason());
+      s.next.setMessage(stall.get().toString());
+      if (!stall.get().reason().equals(s.previous.getReason())) {
+        s.plan.event(JobEvent.warning(stall.get().reason(), stall.get().toString()));
+      }
+    }
+    return phase;
+  }
+
+  private static final java.util.Set<JobPhase> WAITING = java.util.Set.of(JobPhase.Queued, JobPhase.Preparing,
+      JobPhase.Starting);
+
+  private JobPhase phase(Optional<Pod> launcher) {
     if (launcher.isPresent()) {
       Pod pod = launcher.get();
       switch (PodFacts.phase(pod)) {
@@ -45,7 +63,9 @@ final class AttemptPhase {
       return JobPhase.Queued;
     }
     List<Pod> workers = s.objects.workerPods(s.attempt());
-    JobPhase phase = workers.size() < s.spec.nodeCount() ? JobPhase.Queued : pendingPhase(workers, JobPhase.Starting);
+    // Starting means every worker is Ready: until then they are placed, or pull their images and run init steps.
+    JobPhase phase = workers.size() < s.spec.nodeCount() ? JobPhase.Queued
+        : workers.stream().allMatch(PodFacts::isReady) ? JobPhase.Starting : pendingPhase(workers, JobPhase.Preparing);
     if (phase == JobPhase.Queued) {
       s.objects.podGroup(s.attempt()).ifPresent(this::waitingForGang);
     }
@@ -72,8 +92,8 @@ final class AttemptPhase {
     return otherwise;
   }
 
-  private Optional<String> waitingProblem() {
+  private Optional<PodStall> podStall() {
     return Stream.concat(s.objects.launcher(s.launcherName()).stream(), s.objects.workerPods(s.attempt()).stream())
-        .map(PodFacts::waitingProblem).flatMap(Optional::stream).findFirst();
+        .map(PodStall::of).flatMap(Optional::stream).findFirst();
   }
 }

@@ -16,6 +16,7 @@ import dev.chainer.operator.status.ObjectRef;
 import dev.chainer.operator.status.OutputsReadiness;
 import dev.chainer.operator.status.Observed;
 import dev.chainer.operator.status.PodFacts;
+import dev.chainer.operator.status.PodStall;
 import dev.chainer.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -399,6 +400,9 @@ public final class JobPlanner {
       next.setLauncher(pending);
     }
     next.setPhase(succeeded && launcher.isEmpty() ? JobPhase.Completed : new AttemptPhase(s).activePhase(launcher));
+    if (next.getReason() != null && PodStall.REASONS.contains(next.getReason())) {
+      new AttemptEnd(s).unlessStalledTooLong();
+    }
     if (next.getPhase() == JobPhase.Completed) {
       s.finish(JobPhase.Completed, "Succeeded", "the launcher exited 0");
       if (next.getProgress() != null) {

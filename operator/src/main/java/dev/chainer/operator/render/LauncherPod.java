@@ -23,6 +23,11 @@ import java.util.List;
  */
 public final class LauncherPod {
   public static final String CONTAINER = JobNames.LAUNCHER_CONTAINER;
+  /**
+   * The kubelet puts the last lines of a failed container's log (at most 80 lines or 2048 bytes) into its terminated
+   * state's message, which the operator reads without pods/log: what mpirun or the script said last.
+   */
+  static final String LAST_WORDS = "FallbackToLogsOnError";
 
   private LauncherPod() {}
 
@@ -61,6 +66,7 @@ public final class LauncherPod {
     Container launcher = new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(ctx.effective().image())
+        .withTerminationMessagePolicy(LAST_WORDS)
         .withCommand(KubeletEscape.escape(argv.get(0)))
         .withArgs(KubeletEscape.escapeAll(argv.subList(1, argv.size())))
         .withWorkingDir(ctx.data().workingDirectory())
@@ -99,6 +105,7 @@ public final class LauncherPod {
     Container launcher = new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(ctx.effective().image())
+        .withTerminationMessagePolicy(LAST_WORDS)
         .withCommand(KubeletEscape.escapeAll(List.of("/bin/sh", "-c", LauncherScripts.WAIT_FOR_WORKERS,
             "chainer-launcher")))
         .withArgs(KubeletEscape.escapeAll(argv))

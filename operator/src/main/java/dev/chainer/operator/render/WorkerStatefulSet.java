@@ -53,6 +53,7 @@ public final class WorkerStatefulSet {
         .withContainers(new ContainerBuilder()
             .withName("worker")
             .withImage(ctx.effective().image())
+            .withTerminationMessagePolicy(LauncherPod.LAST_WORDS)
             .withCommand(KubeletEscape.escapeAll(sshd(ctx)))
             .withEnv(env)
             .addNewPort().withName("ssh").withContainerPort(ctx.security().sshPort()).withProtocol("TCP").endPort()

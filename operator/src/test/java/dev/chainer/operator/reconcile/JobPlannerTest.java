@@ -137,8 +137,8 @@ class JobPlannerTest {
     Observed world = running(job, false, Optional.empty());
     Plan p = plan(job, new Observed(world.statefulSets(), pods, world.services(), world.configMaps(),
         world.secrets(), List.of()), T0);
-    assertTrue(p.status().getMessage().contains("train-worker-0: ImagePullBackOff: Back-off pulling image"),
-        p.status().getMessage());
+    assertTrue(p.status().getMessage().contains("train-worker-0: container worker: ImagePullBackOff: Back-off "
+        + "pulling image"), p.status().getMessage());
     assertFalse(p.createLauncher());
   }
 
