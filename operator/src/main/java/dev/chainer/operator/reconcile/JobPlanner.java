@@ -108,8 +108,16 @@ public final class JobPlanner {
         active();
       }
     }
+    if (isTerminal(next.getPhase()) && !isTerminal(previous.getPhase())) {
+      finishWorkload(); // at once, for every kind of job: Kueue gives the quota back when the Workload is Finished
+    }
     next.setConditions(JobConditions.of(next, spec.mpi(), isSuspended(), s.generation(), previous.getConditions(), now));
     return plan.status(next);
+  }
+
+  private void finishWorkload() {
+    boolean workloadOpen = objects.workload().filter(w -> !WorkloadState.of(w).finished()).isPresent();
+    plan.finishWorkload(kueue && workloadOpen);
   }
 
   // --- validation ------------------------------------------------------------------------------------
@@ -162,8 +170,11 @@ public final class JobPlanner {
 
   private void finished() {
     s.cleanUpWorkers();
-    boolean workloadOpen = objects.workload().filter(w -> !WorkloadState.of(w).finished()).isPresent();
-    plan.finishWorkload(kueue && workloadOpen);
+    s.observeEnd();
+    if (!objects.hasLivePods()) {
+      s.deleteAll(objects.podGroups().stream()); // a gang's reservation (minResources) ends with its pods
+    }
+    finishWorkload();
     Optional<Long> ttl = s.policy().ttlSecondsAfterFinished();
     if (ttl.isPresent() && previous.getCompletionTime() != null) {
       Instant expiry = Instant.parse(previous.getCompletionTime()).plusSeconds(ttl.get());

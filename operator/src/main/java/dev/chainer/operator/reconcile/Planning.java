@@ -96,6 +96,24 @@ final class Planning {
   }
 
 
+  /**
+   * What a finished job's pods still are, as they go: ready counts and WorkersReady follow the workers' removal, and a
+   * launcher removed before it ended is said to be gone rather than left Running or Pending.
+   */
+  void observeEnd() {
+    observeWorkers();
+    if (objects.launcher(launcherName()).isPresent()) {
+      observeLauncher();
+      return;
+    }
+    LauncherStatus last = next.getLauncher();
+    if (last != null && ("Running".equals(last.getState()) || "Pending".equals(last.getState()))) {
+      LauncherStatus removed = Serialization.clone(last);
+      removed.setState("Removed");
+      next.setLauncher(removed);
+    }
+  }
+
   // --- endings -----------------------------------------------------------------------------------------
 
   void cleanUpWorkers() {

@@ -15,6 +15,13 @@ import java.util.Map;
  */
 public final class MpiCommand {
   private static final String SSH_ARGS = "-F " + Paths.SSH_CONFIG;
+  /**
+   * Open MPI's shared-memory single copy, in both places it has lived: Open MPI 4.x's vader BTL ("none" leaves
+   * copy-in/copy-out) and, since 5.0, the smsc framework (its component list: "^cma" excludes CMA; with no other
+   * component the sm BTL copies in and out). Each version ignores the other's variable.
+   */
+  static final String VADER_SINGLE_COPY = "OMPI_MCA_btl_vader_single_copy_mechanism";
+  static final String SMSC = "OMPI_MCA_smsc";
 
   private MpiCommand() {}
 
@@ -56,8 +63,19 @@ public final class MpiCommand {
     return all;
   }
 
-  /** Environment of the launcher container for the implementation. */
-  public static List<EnvVar> environment(EffectiveSpec spec) {
+  /**
+   * Environment of the launcher container for the implementation. mpirun hands its OMPI_MCA_* variables to the daemons
+   * it starts over SSH and to every rank (the ranks of a worker never see the worker container's own environment).
+   *
+   * @param withoutPtrace whether the ranks of one worker may not read each other's memory: a restricted job's pods
+   *     drop every capability and run under the container runtime's default seccomp profile, which (containerd's)
+   *     refuses process_vm_readv/process_vm_writev without CAP_SYS_PTRACE. Open MPI's shared-memory single copy
+   *     (Linux CMA) is exactly those calls: every large message between two ranks of one worker would fail with
+   *     "Read -1, expected N, errno = 1". Open MPI then copies through shared memory twice (copy-in/copy-out), which
+   *     is always available. Root jobs keep single copy: they run without a seccomp profile unless the cluster sets
+   *     one, and where it fails for them too, the job can set the same variables in its environmentVariables.
+   */
+  public static List<EnvVar> environment(EffectiveSpec spec, boolean withoutPtrace) {
     Map<String, String> env = new LinkedHashMap<>();
     switch (spec.mpiImplementation()) {
       case OpenMPI -> {
@@ -67,6 +85,10 @@ public final class MpiCommand {
         env.put("OMPI_MCA_orte_default_hostfile", Paths.HOSTFILE);
         env.put("OMPI_ALLOW_RUN_AS_ROOT", "1");
         env.put("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+        if (withoutPtrace) {
+          env.put(VADER_SINGLE_COPY, "none");
+          env.put(SMSC, "^cma");
+        }
       }
       case IntelMPI -> {
         env.put("I_MPI_HYDRA_HOST_FILE", Paths.HOSTFILE);

@@ -156,6 +156,11 @@ public final class JobObjects {
   }
 
   /** The attempt's PodGroup (gang scheduling), if the job has one. */
+  /** Every PodGroup of the job, of any attempt. */
+  public List<GenericKubernetesResource> podGroups() {
+    return ownOf(GenericKubernetesResource.class).filter(g -> "PodGroup".equals(g.getKind())).toList();
+  }
+
   public Optional<GenericKubernetesResource> podGroup(int attempt) {
     return ownOf(GenericKubernetesResource.class).filter(g -> "PodGroup".equals(g.getKind()))
         .filter(g -> Observed.attemptOf(g) == attempt).findFirst();
