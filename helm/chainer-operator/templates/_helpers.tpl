@@ -56,7 +56,8 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
   verbs: ["get", "create"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create"]
+  # list: the FailedCreate Events on a job's StatefulSet, the only word of a refused worker pod
+  verbs: ["create", "list"]
 {{- if eq (.Values.operator.gangScheduler | default "none") "volcano" }}
 # the PodGroup of each attempt's workers
 - apiGroups: ["scheduling.volcano.sh"]

@@ -17,6 +17,7 @@ import dev.chainer.operator.status.JobObjects;
 import dev.chainer.operator.status.JobTransitions;
 import dev.chainer.operator.status.ObjectRef;
 import dev.chainer.operator.status.Observed;
+import dev.chainer.operator.status.Refusal;
 import dev.chainer.operator.validation.Problem;
 import dev.chainer.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -156,6 +157,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     String uid = job.getMetadata().getUid();
     JobObjects objects = JobObjects.of(observed, observedJob.names(), uid)
         .withOutputsClaim(OutputsClaims.read(observedJob, context.getClient()));
+    objects.withRefusal(WorkerRefusals.read(observedJob, objects, context.getClient(), now));
     Optional<String> snapshot = runSnapshot(observedJob, objects);
     // The job as it runs: once started, with the spec its run started with (and the current runPolicy).
     JobContext running = snapshot.map(s -> observedJob.withJob(withSpec(job, RunSpec.restore(s,
@@ -171,6 +173,12 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
       // A create ran into an object that is not the job's: plan again knowing it, so nothing is made beside it.
       JobObjects seen = JobObjects.of(observed.withConflict(conflict.object()), observedJob.names(), uid)
           .withOutputsClaim(objects.outputsClaim());
+      requeue = carryOut(job, running, JobPlanner.plan(running, seen, problems, now, edited, kueue), seen, context,
+          now);
+    } catch (Refused refused) {
+      // The server refused a create: plan again knowing it, so the job says so (and stops, or waits) at once.
+      JobObjects seen = JobObjects.of(observed, observedJob.names(), uid).withOutputsClaim(objects.outputsClaim())
+          .withRefusal(Optional.of(refused.refusal()));
       requeue = carryOut(job, running, JobPlanner.plan(running, seen, problems, now, edited, kueue), seen, context,
           now);
     }
@@ -311,6 +319,10 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     try {
       created = context.getClient().resource(object).create();
     } catch (KubernetesClientException e) {
+      Optional<Refused> refused = Refused.of(object.getKind() + " " + object.getMetadata().getName(), e);
+      if (refused.isPresent()) {
+        throw refused.get();
+      }
       if (e.getCode() != 409) {
         throw e;
       }

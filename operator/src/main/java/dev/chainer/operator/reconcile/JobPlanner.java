@@ -17,6 +17,7 @@ import dev.chainer.operator.status.OutputsReadiness;
 import dev.chainer.operator.status.Observed;
 import dev.chainer.operator.status.PodFacts;
 import dev.chainer.operator.status.PodStall;
+import dev.chainer.operator.status.Refusal;
 import dev.chainer.operator.validation.Problem;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -43,6 +44,8 @@ import java.util.stream.Collectors;
 public final class JobPlanner {
   /** How often a job blocked by an object it does not own looks again: such objects are not watched. */
   static final Duration CONFLICT_RETRY = Duration.ofSeconds(10);
+  /** How often a job whose objects the server refused for now (quota) tries again. */
+  static final Duration REFUSAL_RETRY = Duration.ofSeconds(30);
   static final String WAITING_FOR_ADMISSION = "WaitingForAdmission";
   private final Planning s;
   private final ChainerJob job;
@@ -286,6 +289,10 @@ public final class JobPlanner {
       plan.requeueAfter(CONFLICT_RETRY);
       return;
     }
+    if (objects.refusal().isPresent()) {
+      refused(objects.refusal().get());
+      return;
+    }
     if (!objects.previousRun().isEmpty()) {
       blocked("WaitingForPreviousRun", "waiting for the objects of a deleted job of the same name to be removed",
           objects.previousRun(), false);
@@ -334,6 +341,30 @@ public final class JobPlanner {
     }
     new AttemptEnd(s).deadlineExceeded("the job ran longer than maxRunDurationSeconds (" + limit + "s)");
     return true;
+  }
+
+  /**
+   * The API server refused one of the job's objects. A refusal that may clear without a change to the job (quota,
+   * the operator's permissions) makes it wait, Stalled, and try again; one that will not (Pod Security, an admission
+   * webhook, an invalid object) fails it. Either way the reason says which, the message quotes the server.
+   */
+  private void refused(Refusal refusal) {
+    Refusal.Kind kind = refusal.kind();
+    String message = refusal.toString();
+    if (kind.mayClear()) {
+      next.setPhase(JobPhase.Queued);
+      next.setReason(kind.name());
+      next.setMessage(message);
+      if (!kind.name().equals(previous.getReason())) {
+        plan.event(JobEvent.warning(kind.name(), message));
+      }
+      plan.requeueAfter(REFUSAL_RETRY);
+      return;
+    }
+    s.stopEverything();
+    s.observeWorkers();
+    s.finish(JobPhase.Failed, kind.name(), message);
+    plan.event(JobEvent.warning(kind.name(), message + "; the job failed"));
   }
 
   /** The job waits, Queued, for objects it must not touch; said once as an Event (a Warning for a conflict). */

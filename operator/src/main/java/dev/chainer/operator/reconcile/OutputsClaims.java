@@ -58,7 +58,7 @@ final class OutputsClaims {
         client.resource(claim).create();
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
-          throw e;
+          throw Refused.of("PersistentVolumeClaim " + claim.getMetadata().getName(), e).orElseThrow(() -> e);
         }
       }
     });

@@ -57,7 +57,8 @@ public final class JobConditions {
   /** Reasons of a job that waits for somebody's help: a foreign object on its names, a store it cannot use. */
   public static boolean isStall(String reason) {
     return reason != null && (RESOURCE_CONFLICT.equals(reason) || REFUSED_BY_CONFIGURATION.equals(reason)
-        || OutputsReadiness.REASONS.contains(reason) || PodStall.REASONS.contains(reason));
+        || OutputsReadiness.REASONS.contains(reason) || PodStall.REASONS.contains(reason)
+        || java.util.Arrays.stream(Refusal.Kind.values()).anyMatch(k -> k.mayClear() && k.name().equals(reason)));
   }
 
   private static Condition condition(String type, boolean value, String reason, String message, long generation,

@@ -28,6 +28,7 @@ public final class JobObjects {
   private final List<HasMetadata> previousRun = new ArrayList<>();
   private final List<ObjectRef> conflicts = new ArrayList<>();
   private Optional<PersistentVolumeClaim> outputsClaim;
+  private Optional<Refusal> refusal = Optional.empty();
 
   private JobObjects() {}
 
@@ -90,6 +91,16 @@ public final class JobObjects {
   /** The same objects, with the outputs claim as read (see {@link #outputsClaim()}). */
   public JobObjects withOutputsClaim(Optional<PersistentVolumeClaim> claim) {
     this.outputsClaim = claim;
+    return this;
+  }
+
+  /** A creation of one of the job's objects that the API server refused in this reconcile, or lately. */
+  public Optional<Refusal> refusal() {
+    return refusal;
+  }
+
+  public JobObjects withRefusal(Optional<Refusal> r) {
+    this.refusal = r;
     return this;
   }
 

@@ -34,6 +34,15 @@ final class PlannerFixtures {
     return plan(job, observed, claim, now, CONFIG);
   }
 
+  /** A plan made after the API server refused one of the job's objects. */
+  static Plan planRefused(ChainerJob job, Observed observed, dev.chainer.operator.status.Refusal refusal,
+      Instant now) {
+    job.getMetadata().setGeneration(1L);
+    JobContext context = JobContext.of(job, CONFIG);
+    return JobPlanner.plan(context, Observations.of(context, observed).withRefusal(Optional.of(refusal)),
+        SpecValidator.validate(context), now, false, false);
+  }
+
   /** A plan by an operator with another configuration. */
   static Plan plan(ChainerJob job, Observed observed, Optional<PersistentVolumeClaim> claim, Instant now,
       OperatorConfig config) {
