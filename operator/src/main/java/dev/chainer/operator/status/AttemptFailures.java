@@ -62,7 +62,7 @@ public final class AttemptFailures {
     }
     return PodFacts.terminated(pod, JobNames.LAUNCHER_CONTAINER)
         .map(t -> new AttemptFailure(PodFacts.containerReason(t, FailureReason.LauncherFailed), name,
-            what + " " + PodFacts.describe(t)))
+            what + " " + PodFacts.describe(t) + PodFacts.lastWords(t)))
         .or(() -> failure(FailureReason.LauncherFailed, name, what + " failed" + (podReason == null ? ""
             : ": " + podReason) + PodFacts.podMessage(pod)));
   }

@@ -132,6 +132,24 @@ public final class PodFacts {
     return Optional.empty();
   }
 
+  /** The most the job's status and Events quote of a container's last output. */
+  static final int LAST_WORDS = 600;
+
+  /**
+   * "; last output: ..." with the end of what a failed container printed (the kubelet keeps up to 80 lines or 2048
+   * bytes of it as the terminated state's message, with terminationMessagePolicy FallbackToLogsOnError), so the
+   * status says what mpirun or the script said last without pods/log; nothing when it printed nothing.
+   */
+  public static String lastWords(ContainerStateTerminated t) {
+    String m = t.getMessage();
+    if (m == null || m.isBlank()) {
+      return "";
+    }
+    String text = m.strip();
+    return "; last output: " + (text.length() > LAST_WORDS ? "..." + text.substring(text.length() - LAST_WORDS)
+        : text);
+  }
+
   /** e.g. "OOMKilled (exit code 137)". */
   public static String describe(ContainerStateTerminated t) {
     String reason = t.getReason() == null ? "Error" : t.getReason();

@@ -98,6 +98,32 @@ class DisruptionPlannerTest {
   }
 
   @Test
+  void aFailedLaunchersLastWordsAreOnTheStatusAndInTheEvent() {
+    ChainerJob job = started(mpi(""), T0);
+    Observed o = running(job, true, Optional.of("Running"));
+    String said = "Traceback (most recent call last):\n  File \"train.py\", line 3\nKeyError: 'lr'\n"
+        + "mpirun detected that one or more processes exited with non-zero status";
+    Plan p = plan(job, withLauncherSaying(o, said + "\n" + "x".repeat(2000)), null, T0.plusSeconds(60));
+    assertEquals("LauncherFailed", p.status().getReason());
+    assertTrue(p.status().getMessage().contains("Error (exit code 1); last output: ..."), p.status().getMessage());
+    assertTrue(p.status().getMessage().length() < 1000, "bounded");
+    Plan plain = plan(job, withLauncherSaying(o, said), null, T0.plusSeconds(60));
+    assertTrue(plain.status().getMessage().endsWith("last output: " + said), plain.status().getMessage());
+    assertTrue(plain.events().get(0).message().contains("KeyError: 'lr'"), plain.events().get(0).message());
+  }
+
+  private static Observed withLauncherSaying(Observed o, String said) {
+    List<Pod> pods = new ArrayList<>();
+    for (Pod pod : o.pods()) {
+      pods.add(pod.getMetadata().getName().equals("train-launcher") ? new PodBuilder(pod).editStatus()
+          .withPhase("Failed").addNewContainerStatus().withName("launcher").withNewState().withNewTerminated()
+          .withExitCode(1).withReason("Error").withMessage(said).endTerminated().endState().endContainerStatus()
+          .endStatus().build() : pod);
+    }
+    return new Observed(o.statefulSets(), pods, o.services(), o.configMaps(), o.secrets(), List.of());
+  }
+
+  @Test
   void aPreemptedLauncherIsADisruptionToo() {
     ChainerJob job = started(mpi(""), T0);
     Observed o = running(job, true, Optional.of("Running"));
