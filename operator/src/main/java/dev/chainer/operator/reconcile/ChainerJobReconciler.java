@@ -195,6 +195,10 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
       progress.update(context.getClient(), running.job(), plan.status(), now);
       progress.resumedFrom(context.getClient(), running, plan.status()).ifPresent(plan::event);
       requeue = Optional.of(requeue.filter(d -> d.compareTo(progress.interval()) < 0).orElse(progress.interval()));
+    } else if (progress.lastReadDue(plan.status(), now)) {
+      progress.update(context.getClient(), running.job(), plan.status(), now);
+      Duration soon = Duration.ofSeconds(1);
+      requeue = Optional.of(requeue.filter(d -> d.compareTo(soon) < 0).orElse(soon));
     }
     apply(job, running, plan, objects, context, now);
     metrics.jobs().record(job.getMetadata().getNamespace(), job.getMetadata().getUid(),

@@ -3,25 +3,23 @@ package dev.chainer.operator.reconcile;
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.ChainerJobStatus;
 import dev.chainer.operator.api.JobPhase;
+import dev.chainer.operator.api.ResumedFrom;
 import dev.chainer.operator.api.TrainingProgress;
 import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.render.ScriptArguments;
-import dev.chainer.operator.api.ResumedFrom;
 import dev.chainer.operator.spec.EffectiveOutputs;
 import dev.chainer.operator.spec.JobContext;
 import dev.chainer.operator.spec.JobNames;
-import dev.chainer.operator.status.ResumeLine;
 import dev.chainer.operator.status.ProgressEstimator;
 import dev.chainer.operator.status.ProgressParser;
+import dev.chainer.operator.status.ProgressReading;
+import dev.chainer.operator.status.ResumeLine;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads a running job's progress from the tail of its launcher's log (rank 0's output reaches it through
@@ -29,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * (pods/log get): no sidecar, and no extra rights for the training pods.
  */
 final class ProgressReader {
-  private static final Logger LOG = LoggerFactory.getLogger(ProgressReader.class);
+  /** How long after a job ended its launcher's log is read once more, for the last epoch it reported. */
+  static final Duration LAST_READ = Duration.ofSeconds(60);
   private final OperatorConfig config;
+  private final LogReads logs = new LogReads();
 
   ProgressReader(OperatorConfig config) {
     this.config = config;
@@ -43,6 +43,21 @@ final class ProgressReader {
   boolean applies(ChainerJobStatus status) {
     return config.getProgressIntervalSeconds() > 0 && status.getPhase() == JobPhase.Running
         && status.getLauncher() != null && status.getLauncher().getPodName() != null;
+  }
+
+  /**
+   * Whether an ended job's launcher (kept for its logs) is read once more, so that its progress shows the last epoch
+   * the script reported and not the reading before: until a reading newer than the end is had, or a minute passes.
+   */
+  boolean lastReadDue(ChainerJobStatus status, Instant now) {
+    if (config.getProgressIntervalSeconds() <= 0 || status.getPhase() == null || !status.getPhase().isTerminal()
+        || status.getProgress() == null || status.getCompletionTime() == null || status.getLauncher() == null
+        || status.getLauncher().getPodName() == null || "Removed".equals(status.getLauncher().getState())) {
+      return false;
+    }
+    Instant ended = Instant.parse(status.getCompletionTime());
+    String read = status.getProgress().getLastUpdateTime();
+    return now.isBefore(ended.plus(LAST_READ)) && (read == null || Instant.parse(read).isBefore(ended));
   }
 
   /**
@@ -67,7 +82,8 @@ final class ProgressReader {
     }
     String uri = "/api/v1/namespaces/" + encode(job.names().namespace()) + "/pods/" + encode(pod) + "/log?container="
         + JobNames.LAUNCHER_CONTAINER + "&limitBytes=" + HEAD_BYTES;
-    Optional<String> head = read(client, uri);
+    Optional<String> head = logs.latest(client, uri, text -> text.length() > HEAD_BYTES ? text.substring(0, HEAD_BYTES)
+        : text, interval(), Instant.now()).map(LogReads.Read::value);
     if (head.isEmpty()) {
       return Optional.empty();
     }
@@ -88,41 +104,41 @@ final class ProgressReader {
         + " (iteration " + resumed.get().getIteration() + ")"));
   }
 
-  /** Updates the status's progress when it is due and the output says something new. */
+  /**
+   * Sets the status's progress from the latest reading of the launcher's log tail when it says something new (the
+   * reading itself happens off this thread: see {@link LogReads}). An ended job's progress is its last reading, at
+   * 100 % when it completed.
+   */
   void update(KubernetesClient client, ChainerJob job, ChainerJobStatus status, Instant now) {
     TrainingProgress previous = status.getProgress();
-    if (previous != null && previous.getLastUpdateTime() != null
-        && now.isBefore(Instant.parse(previous.getLastUpdateTime()).plus(interval()))) {
+    boolean ended = status.getPhase() != null && status.getPhase().isTerminal();
+    // Once it ended, only a read asked for after the end tells the last epoch.
+    Instant since = ended ? Instant.parse(status.getCompletionTime()) : Instant.MIN;
+    Optional<ProgressReading> reading = logs.latest(client, tailUri(job.getMetadata().getNamespace(),
+        status.getLauncher().getPodName()), ProgressParser::parse, ended ? Duration.ofSeconds(1) : interval(), now)
+        .filter(r -> !r.asked().isBefore(since)).map(LogReads.Read::value);
+    if (reading.isEmpty()) {
       return;
     }
-    Optional<String> log = tail(client, job.getMetadata().getNamespace(), status.getLauncher().getPodName());
-    if (log.isEmpty()) {
-      return;
+    TrainingProgress next = ProgressEstimator.estimate(reading.get(), epochsFromArguments(job),
+        status.getStartTime() == null ? null : Instant.parse(status.getStartTime()), now);
+    if (next != null && status.getPhase() == JobPhase.Completed) {
+      next.setPercent(100);
+      next.setEstimatedSecondsRemaining(0L);
     }
-    TrainingProgress next = ProgressEstimator.estimate(ProgressParser.parse(log.get()),
-        epochsFromArguments(job), status.getStartTime() == null ? null : Instant.parse(status.getStartTime()), now);
-    if (next != null && !next.sameReadingAs(previous)) {
+    if (next != null && (ended || !next.sameReadingAs(previous))) {
       status.setProgress(next);
     }
   }
 
   /**
-   * One GET of the log's tail. Fabric8's getLog() would first wait for the pod to be ready with a list and
-   * a watch of pods; the launcher is known to be running here, so that is skipped.
+   * The log's tail. Fabric8's getLog() would first wait for the pod to be ready with a list and a watch of pods; the
+   * launcher is known to have started here, so that is skipped.
    */
-  private Optional<String> tail(KubernetesClient client, String namespace, String pod) {
-    return read(client, "/api/v1/namespaces/" + encode(namespace) + "/pods/" + encode(pod) + "/log?container="
+  private String tailUri(String namespace, String pod) {
+    return "/api/v1/namespaces/" + encode(namespace) + "/pods/" + encode(pod) + "/log?container="
         + JobNames.LAUNCHER_CONTAINER + "&tailLines=" + config.getProgressLogLines() + "&limitBytes="
-        + config.getProgressLogBytes());
-  }
-
-  private static Optional<String> read(KubernetesClient client, String uri) {
-    try {
-      return Optional.ofNullable(client.raw(uri));
-    } catch (KubernetesClientException e) {
-      LOG.debug("no log at {}: {}", uri, e.getMessage());
-      return Optional.empty();
-    }
+        + config.getProgressLogBytes();
   }
 
   private static String encode(String pathSegment) {

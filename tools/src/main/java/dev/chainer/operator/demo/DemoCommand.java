@@ -105,7 +105,8 @@ public final class DemoCommand implements Callable<Integer> {
         kubelet.preempt(ns, pod);
         preempted = true;
       }
-      if (status != null && status.getPhase() != null && status.getPhase().isTerminal()) {
+      if (status != null && status.getPhase() != null && status.getPhase().isTerminal()
+          && (finalProgress(status) || Instant.now().isAfter(ended(status).plusSeconds(5)))) {
         return status;
       }
       try {
@@ -116,6 +117,16 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     return status;
+  }
+
+  /** The operator reads an ended job's log once more: its progress then shows the last epoch reported. */
+  private static boolean finalProgress(ChainerJobStatus status) {
+    return status.getProgress() == null || status.getProgress().getLastUpdateTime() == null
+        || !Instant.parse(status.getProgress().getLastUpdateTime()).isBefore(ended(status));
+  }
+
+  private static Instant ended(ChainerJobStatus status) {
+    return status.getCompletionTime() == null ? Instant.now() : Instant.parse(status.getCompletionTime());
   }
 
   private static boolean halfWay(ChainerJobStatus status) {

@@ -42,10 +42,11 @@ class ProgressTest {
 
   @Test
   void progressFromThePrintReportReachesTheStatus() throws Exception {
-    start(1, chainerOutput(), Duration.ofSeconds(5));
+    // Long enough after its last report for a reading (taken off the reconcile thread, so up to an interval late).
+    start(1, chainerOutput(), Duration.ofSeconds(8));
     ChainerJob job = h.submit(mpi("scriptParams:\n  --epoch: 20"));
-    ChainerJobStatus running = OperatorHarness.await(() -> h.status(job), s -> s.getProgress() != null
-        && Long.valueOf(3).equals(s.getProgress().getEpoch()), "epoch 3 on the status");
+    ChainerJobStatus running = OperatorHarness.await(() -> h.status(job), s -> s.getPhase() == JobPhase.Running
+        && s.getProgress() != null && Long.valueOf(3).equals(s.getProgress().getEpoch()), "epoch 3 on the status");
     TrainingProgress p = running.getProgress();
     assertEquals(20L, p.getTotalEpochs());
     assertEquals(15, p.getPercent());
