@@ -37,7 +37,7 @@ public final class LauncherPod {
     pod.withRestartPolicy("Never")
         .withActiveDeadlineSeconds(ctx.spec().getMaxRunDurationSeconds());
     PodPlacement.apply(pod, ctx, role);
-    return new PodBuilder()
+    Pod launcher = new PodBuilder()
         .withMetadata(JobLabels.ownedMetadata(ctx.job(), ctx.names().launcherPod(ctx.attempt()), JobLabels.ROLE_LAUNCHER))
         .editMetadata()
         .withLabels(TrainingPod.podMetadata(ctx, role, JobLabels.ROLE_LAUNCHER).getLabels())
@@ -47,6 +47,8 @@ public final class LauncherPod {
         .endMetadata()
         .withSpec(RestrictedPod.secure(pod.build(), ctx.security()))
         .build();
+    WorkerPodGroup.join(launcher.getMetadata(), launcher.getSpec(), ctx);
+    return launcher;
   }
 
   /** The entry script's argv: interpreter, script path, then the script's arguments. */

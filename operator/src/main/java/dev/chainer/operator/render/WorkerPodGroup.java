@@ -53,18 +53,26 @@ public final class WorkerPodGroup {
 
   /** Puts the workers in their gang and hands them to the gang scheduler (unless the job names a scheduler). */
   static void join(io.fabric8.kubernetes.api.model.PodTemplateSpec template, RenderContext ctx) {
+    join(template.getMetadata(), template.getSpec(), ctx);
+  }
+
+  /**
+   * Puts a pod in the attempt's gang: the workers, and the launcher of an MPI job, so that the queue counts it too.
+   * minMember counts the workers only, so a launcher that comes once they are Ready never holds the gang back.
+   */
+  static void join(io.fabric8.kubernetes.api.model.ObjectMeta metadata, PodSpec pod, RenderContext ctx) {
     GangScheduler gang = ctx.config().getGangScheduler();
-    if (gang == GangScheduler.NONE) {
+    if (gang == GangScheduler.NONE || !ctx.effective().mpi()) {
       return;
     }
     String group = ctx.names().podGroup(ctx.attempt());
     if (gang == GangScheduler.VOLCANO) {
-      template.getMetadata().getAnnotations().put(gang.podKey(), group);
+      metadata.getAnnotations().put(gang.podKey(), group);
     } else {
-      template.getMetadata().getLabels().put(gang.podKey(), group);
+      metadata.getLabels().put(gang.podKey(), group);
     }
-    if (template.getSpec().getSchedulerName() == null) {
-      template.getSpec().setSchedulerName(ctx.config().gangSchedulerNameOrDefault());
+    if (pod.getSchedulerName() == null) {
+      pod.setSchedulerName(ctx.config().gangSchedulerNameOrDefault());
     }
   }
 

@@ -139,6 +139,29 @@ class KueueTest {
     OperatorHarness.await(() -> workload("train"), w -> hasCondition(w, "Finished", "True"), "the Workload Finished");
   }
 
+  /** A single-process job's Workload is Finished as the job ends, not at a resync minutes later. */
+  @Test
+  void aSingleProcessJobsWorkloadIsFinishedAsItEnds() {
+    h.kubelet.launcherRunTime(Duration.ofMillis(300)).start();
+    ChainerJob job = TestJobs.job("single", "sourceDirectory: /app\nentryScript: train.py\n"
+        + "frameworkVersion: \"7.0.0\"\n");
+    job.getMetadata().setLabels(Map.of(Kueue.QUEUE_NAME, "research"));
+    ChainerJob queued = h.submit(job);
+    OperatorHarness.await(() -> workload("single"), w -> w != null, "the Workload");
+    admit("single");
+    h.awaitPhase(queued, JobPhase.Completed);
+    long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    while (!hasCondition(workload("single"), "Finished", "True") && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    assertTrue(hasCondition(workload("single"), "Finished", "True"), "Finished within 3 s of the job's end");
+  }
+
   @Test
   void jobsWithoutTheLabelOrManagedElsewhereAreLeftToThemselves() {
     h.kubelet.launcherRunTime(Duration.ofMillis(300)).start();
