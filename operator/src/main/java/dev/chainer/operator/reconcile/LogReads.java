@@ -38,31 +38,43 @@ final class LogReads {
    * What the last read of {@code uri} found, parsed; a new read is started when none is in flight and the last
    * was asked for at least {@code every} ago.
    */
-  @SuppressWarnings("unchecked")
   <T> Optional<Read<T>> latest(KubernetesClient client, String uri, Function<String, T> parse, Duration every,
       Instant now) {
-    Instant last = requested.get(uri);
+    return latest(client, uri, uri, parse, every, now);
+  }
+
+  /** What the last read kept under {@code key} found, without asking for another. */
+  @SuppressWarnings("unchecked")
+  <T> Optional<Read<T>> peek(String key) {
+    return Optional.ofNullable((Read<T>) results.get(key));
+  }
+
+  /** The same, kept under {@code key}: one log read for two purposes, each with its own parse. */
+  @SuppressWarnings("unchecked")
+  <T> Optional<Read<T>> latest(KubernetesClient client, String key, String uri, Function<String, T> parse,
+      Duration every, Instant now) {
+    Instant last = requested.get(key);
     if (last == null || !now.isBefore(last.plus(every))) {
       if (requested.size() > MAX_REMEMBERED) {
         requested.clear();
         results.clear();
       }
-      requested.put(uri, now.plus(Duration.ofDays(1))); // in flight: not asked again until it ends
-      pool.execute(() -> read(client, uri, parse, now));
+      requested.put(key, now.plus(Duration.ofDays(1))); // in flight: not asked again until it ends
+      pool.execute(() -> read(client, key, uri, parse, now));
     }
-    return Optional.ofNullable((Read<T>) results.get(uri));
+    return Optional.ofNullable((Read<T>) results.get(key));
   }
 
-  private <T> void read(KubernetesClient client, String uri, Function<String, T> parse, Instant asked) {
+  private <T> void read(KubernetesClient client, String key, String uri, Function<String, T> parse, Instant asked) {
     try {
       String text = client.raw(uri);
       if (text != null) {
-        results.put(uri, new Read<>(parse.apply(text), asked));
+        results.put(key, new Read<>(parse.apply(text), asked));
       }
     } catch (KubernetesClientException | IllegalStateException e) {
       LOG.debug("no log at {}: {}", uri, e.getMessage());
     } finally {
-      requested.put(uri, asked);
+      requested.put(key, asked);
     }
   }
 }

@@ -29,6 +29,7 @@ import java.util.Optional;
 final class ProgressReader {
   /** How long after a job ended its launcher's log is read once more, for the last epoch it reported. */
   static final Duration LAST_READ = Duration.ofSeconds(60);
+
   private final OperatorConfig config;
   private final LogReads logs = new LogReads();
 
@@ -80,10 +81,9 @@ final class ProgressReader {
     if (!resumes || known || startedFresh.containsKey(job.job().getMetadata().getUid() + "/" + pod)) {
       return Optional.empty();
     }
-    String uri = "/api/v1/namespaces/" + encode(job.names().namespace()) + "/pods/" + encode(pod) + "/log?container="
-        + JobNames.LAUNCHER_CONTAINER + "&limitBytes=" + HEAD_BYTES;
-    Optional<String> head = logs.latest(client, uri, text -> text.length() > HEAD_BYTES ? text.substring(0, HEAD_BYTES)
-        : text, interval(), Instant.now()).map(LogReads.Read::value);
+    String uri = headUri(job.names().namespace(), pod);
+    Optional<String> head = logs.latest(client, uri + "#resume", uri, text -> text, interval(), Instant.now())
+        .map(LogReads.Read::value);
     if (head.isEmpty()) {
       return Optional.empty();
     }
@@ -114,8 +114,18 @@ final class ProgressReader {
     boolean ended = status.getPhase() != null && status.getPhase().isTerminal();
     // Once it ended, only a read asked for after the end tells the last epoch.
     Instant since = ended ? Instant.parse(status.getCompletionTime()) : Instant.MIN;
-    Optional<ProgressReading> reading = logs.latest(client, tailUri(job.getMetadata().getNamespace(),
-        status.getLauncher().getPodName()), ProgressParser::parse, ended ? Duration.ofSeconds(1) : interval(), now)
+    Duration every = ended ? Duration.ofSeconds(1) : interval();
+    String ns = job.getMetadata().getNamespace();
+    String pod = status.getLauncher().getPodName();
+    // PrintReport prints its header once, at the start: a script that prints a lot between its reports pushes it
+    // out of the tail, so the header is learnt from the head of the log (one 16 KiB read per launcher) and read
+    // before the tail's rows.
+    String headUri = headUri(ns, pod);
+    boolean headerKnown = logs.<String>peek(headUri).filter(r -> !r.value().isEmpty()).isPresent();
+    String header = logs.latest(client, headUri, text -> ProgressParser.lastHeader(text).orElse(""),
+        headerKnown ? Duration.ofDays(365) : every, now).map(LogReads.Read::value).orElse("");
+    Optional<ProgressReading> reading = logs.latest(client, tailUri(ns, pod, config.getProgressLogLines(),
+        config.getProgressLogBytes()), text -> ProgressParser.parse(header + "\n" + text), every, now)
         .filter(r -> !r.asked().isBefore(since)).map(LogReads.Read::value);
     if (reading.isEmpty()) {
       return;
@@ -135,10 +145,15 @@ final class ProgressReader {
    * The log's tail. Fabric8's getLog() would first wait for the pod to be ready with a list and a watch of pods; the
    * launcher is known to have started here, so that is skipped.
    */
-  private String tailUri(String namespace, String pod) {
+  /** The head of the log, where the resume step and PrintReport's header are. */
+  private static String headUri(String namespace, String pod) {
     return "/api/v1/namespaces/" + encode(namespace) + "/pods/" + encode(pod) + "/log?container="
-        + JobNames.LAUNCHER_CONTAINER + "&tailLines=" + config.getProgressLogLines() + "&limitBytes="
-        + config.getProgressLogBytes();
+        + JobNames.LAUNCHER_CONTAINER + "&limitBytes=" + HEAD_BYTES;
+  }
+
+  private static String tailUri(String namespace, String pod, int lines, int bytes) {
+    return "/api/v1/namespaces/" + encode(namespace) + "/pods/" + encode(pod) + "/log?container="
+        + JobNames.LAUNCHER_CONTAINER + "&tailLines=" + lines + "&limitBytes=" + bytes;
   }
 
   private static String encode(String pathSegment) {

@@ -99,7 +99,7 @@ public final class LauncherPod {
     argv.addAll(scriptArgv(ctx));
     List<EnvVar> env = new ArrayList<>(training);
     env.addAll(ResumeStep.environment(ctx));
-    env.addAll(MpiCommand.environment(ctx.effective()));
+    env.addAll(MpiCommand.environment(ctx.effective(), ctx.security().restricted()));
     env.add(new EnvVar("CHAINER_WAIT_ATTEMPTS", Integer.toString(ctx.config().getWorkerWaitAttempts()), null));
     // The launcher only runs mpirun: keep the NVIDIA runtime from handing it GPUs.
     env.add(new EnvVar("NVIDIA_VISIBLE_DEVICES", "", null));

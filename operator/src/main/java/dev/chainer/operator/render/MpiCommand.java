@@ -20,8 +20,8 @@ public final class MpiCommand {
    * copy-in/copy-out) and, since 5.0, the smsc framework (its component list: "^cma" excludes CMA; with no other
    * component the sm BTL copies in and out). Each version ignores the other's variable.
    */
-  static final String VADER_SINGLE_COPY = "OMPI_MCA_btl_vader_single_copy_mechanism";
-  static final String SMSC = "OMPI_MCA_smsc";
+  public static final String VADER_SINGLE_COPY = "OMPI_MCA_btl_vader_single_copy_mechanism";
+  public static final String SMSC = "OMPI_MCA_smsc";
 
   private MpiCommand() {}
 
@@ -86,8 +86,11 @@ public final class MpiCommand {
         env.put("OMPI_ALLOW_RUN_AS_ROOT", "1");
         env.put("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
         if (withoutPtrace) {
+          // A value the job sets itself is its own to choose (it reaches mpirun and every rank as it is).
           env.put(VADER_SINGLE_COPY, "none");
           env.put(SMSC, "^cma");
+          List.of(VADER_SINGLE_COPY, SMSC).stream().filter(spec.environmentVariables()::containsKey)
+              .forEach(env::remove);
         }
       }
       case IntelMPI -> {

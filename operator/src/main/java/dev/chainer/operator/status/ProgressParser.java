@@ -28,6 +28,21 @@ public final class ProgressParser {
 
   private ProgressParser() {}
 
+  /**
+   * The last PrintReport header in the log, if any: a reader that keeps it can read the report's rows from a tail that
+   * no longer holds it (a script that prints a lot between its reports).
+   */
+  public static java.util.Optional<String> lastHeader(String log) {
+    String found = null;
+    for (String raw : log.split("\r\n|\r|\n")) {
+      String line = ANSI.matcher(raw).replaceAll("");
+      if (isHeader(line)) {
+        found = line;
+      }
+    }
+    return java.util.Optional.ofNullable(found);
+  }
+
   public static ProgressReading parse(String log) {
     ProgressReading reading = new ProgressReading();
     if (log == null) {

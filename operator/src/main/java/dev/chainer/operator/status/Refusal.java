@@ -70,7 +70,8 @@ public record Refusal(String object, int code, String message) {
     if (code == 422 || message.contains("is invalid")) {
       return Kind.ObjectInvalid;
     }
-    return Kind.CreateRefused;
+    // A 403 of no known kind may be a permission being granted or a policy being fixed: wait and try again.
+    return code == 403 ? Kind.OperatorForbidden : Kind.CreateRefused;
   }
 
   /** e.g. "the API server refused Pod train-launcher (403): pods "train-launcher" is forbidden: violates ...". */

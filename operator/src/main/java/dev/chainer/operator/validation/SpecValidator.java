@@ -38,6 +38,7 @@ public final class SpecValidator {
     List<Problem> out = new ArrayList<>();
     checkName(job.getMetadata() == null ? null : job.getMetadata().getName(), out);
     checkQueue(job, config, out);
+    QueueRules.checkMetadata(job, out);
     ChainerJobSpec spec = job.getSpec();
     if (spec == null) {
       out.add(Problem.error("spec", "is required"));
@@ -80,6 +81,7 @@ public final class SpecValidator {
     }
     KubernetesRules.check(spec, out);
     SecurityRules.check(spec, config, out);
+    QueueRules.checkSpec(context, out);
   }
 
   /** A job that asks for a Kueue queue must not run before Kueue admits it: the operator must speak Kueue. */

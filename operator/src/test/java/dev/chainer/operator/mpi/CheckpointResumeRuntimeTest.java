@@ -239,7 +239,7 @@ class CheckpointResumeRuntimeTest {
     Container launcher = pod.getContainers().get(0);
     assertEquals(List.of("/bin/sh", "-c", LauncherScripts.RESUME, "chainer-resume", PYTHON),
         Rendered.argv(launcher).subList(0, 5), "the resume step, then the script");
-    ProcessBuilder pb = new ProcessBuilder(MpiCluster.asPodUser(pod, Rendered.argv(launcher)))
+    ProcessBuilder pb = new ProcessBuilder(MpiCluster.asPodUser(pod, launcher))
         .directory(Path.of(launcher.getWorkingDir()).toFile())
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("attempt-" + attempt + ".log").toFile());

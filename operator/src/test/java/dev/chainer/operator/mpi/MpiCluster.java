@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Assumptions;
  * One attempt of a rendered MPI job, run through the real programs as the kubelet would run its pods: each worker
  * "pod" and the launcher are hosts of their own ({@link TestNetwork}: a network namespace named, addressed and
  * resolved as the rendered hostfile says), with the rendered Secret and ConfigMap at their mount paths; every
- * container's rendered argv and environment run under the pod's user (the restricted key step first), the workers'
- * sshd, then the launcher (wait for the workers, the resume step when the job has outputs, mpirun).
+ * container's rendered argv and environment run under the pod's user, capabilities and seccomp profile as far as
+ * {@link #asPodUser} models them (the restricted key step first), the workers' sshd, then the launcher (wait for the
+ * workers, the resume step when the job has outputs, mpirun).
  *
  * <p>Volumes other than the keys, the MPI configuration and emptyDirs under /etc are the host's own directories:
  * an input's or the outputs' pathOnCompute is a directory the test makes, seen alike by every host.
@@ -39,8 +40,9 @@ import org.junit.jupiter.api.Assumptions;
 final class MpiCluster implements AutoCloseable {
   static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   static final String SETPRIV = "/usr/bin/setpriv";
+  static final String PYTHON = "/usr/bin/python3";
   static final List<String> PROGRAMS = List.of(TestNetwork.IP, "/usr/sbin/sshd", "/usr/bin/ssh", SETPRIV,
-      "/usr/bin/mpirun.openmpi", "/usr/bin/mpirun.mpich", "/usr/bin/python3", "/usr/bin/unshare");
+      "/usr/bin/mpirun.openmpi", "/usr/bin/mpirun.mpich", PYTHON, "/usr/bin/unshare");
   private static final AtomicInteger RUNS = new AtomicInteger();
 
   private final Path work;
@@ -122,7 +124,7 @@ final class MpiCluster implements AutoCloseable {
       runKeyStep(workerNs.get(i), names.workerPod(i), workerPod);
       Container worker = workerPod.getContainers().get(0);
       sshds.add(net.start(workerNs.get(i), names.workerPod(i), environment(workerPod, worker, home()),
-          asPodUser(workerPod, Rendered.argv(worker)), workerLog(i)));
+          asPodUser(workerPod, worker), workerLog(i)));
     }
     for (int i = 0; i < workers; i++) {
       int index = i;
@@ -135,7 +137,7 @@ final class MpiCluster implements AutoCloseable {
     runKeyStep(launcherNs, names.launcherHostname(), launcherPod);
     Container container = launcherPod.getContainers().get(0);
     launcher = net.start(launcherNs, names.launcherHostname(), environment(launcherPod, container, home()),
-        asPodUser(launcherPod, Rendered.argv(container)), launcherLog());
+        asPodUser(launcherPod, container), launcherLog());
   }
 
   Process launcher() {
@@ -213,7 +215,7 @@ final class MpiCluster implements AutoCloseable {
         continue;
       }
       Path log = work.resolve(hostname + "-ssh-keys.log");
-      Process p = net.start(ns, hostname, environment(pod, init, home()), asPodUser(pod, Rendered.argv(init)), log);
+      Process p = net.start(ns, hostname, environment(pod, init, home()), asPodUser(pod, init), log);
       assertTrue(p.waitFor(30, TimeUnit.SECONDS));
       assertEquals(0, p.exitValue(), Files.readString(log));
       Path key = TestNetwork.ETC_NETNS.resolve(ns).resolve("chainer/ssh/id_ed25519");
@@ -224,19 +226,72 @@ final class MpiCluster implements AutoCloseable {
   }
 
   /**
-   * The container's argv as the kubelet starts it: under the pod's runAsUser, runAsGroup and fsGroup (as a
-   * supplementary group), with no_new_privs (allowPrivilegeEscalation: false); as root when the pod sets none.
+   * The container's argv as the kubelet and the container runtime start it: under the pod's runAsUser, runAsGroup and
+   * fsGroup (as a supplementary group), with no_new_privs (allowPrivilegeEscalation: false); without any capability,
+   * not even in the bounding set, when the container drops ALL; and under {@link #RUNTIME_DEFAULT_PTRACE} when it runs
+   * with the runtime's default seccomp profile and does not add SYS_PTRACE. As root and unconfined (no seccomp
+   * profile: the kubelet's default) when the pod sets none of it, as a root job's pods do.
    */
-  static List<String> asPodUser(PodSpec pod, List<String> argv) {
+  static List<String> asPodUser(PodSpec pod, Container container) {
+    List<String> argv = Rendered.argv(container);
     var context = pod.getSecurityContext();
-    if (context == null || context.getRunAsUser() == null) {
-      return argv;
+    List<String> wrapped = new ArrayList<>();
+    var caps = container.getSecurityContext() == null ? null : container.getSecurityContext().getCapabilities();
+    boolean dropsAll = caps != null && caps.getDrop() != null && caps.getDrop().contains("ALL");
+    boolean addsPtrace = caps != null && caps.getAdd() != null && caps.getAdd().contains("SYS_PTRACE");
+    if (context != null && context.getRunAsUser() != null) {
+      wrapped.addAll(List.of(SETPRIV, "--reuid=" + context.getRunAsUser(), "--regid=" + context.getRunAsGroup(),
+          "--groups=" + context.getFsGroup(), "--no-new-privs"));
+      if (dropsAll) {
+        wrapped.addAll(List.of("--inh-caps=-all", "--bounding-set=-all"));
+      }
     }
-    List<String> wrapped = new ArrayList<>(List.of(SETPRIV, "--reuid=" + context.getRunAsUser(),
-        "--regid=" + context.getRunAsGroup(), "--groups=" + context.getFsGroup(), "--no-new-privs"));
+    // The runtime's default capabilities never include SYS_PTRACE: only a container that adds it escapes the filter.
+    if (runtimeDefaultSeccomp(pod, container) && !addsPtrace) {
+      wrapped.addAll(List.of(PYTHON, "-c", RUNTIME_DEFAULT_PTRACE));
+    }
     wrapped.addAll(argv);
     return wrapped;
   }
+
+  private static boolean runtimeDefaultSeccomp(PodSpec pod, Container container) {
+    var own = container.getSecurityContext() == null ? null : container.getSecurityContext().getSeccompProfile();
+    var profile = own != null ? own
+        : pod.getSecurityContext() == null ? null : pod.getSecurityContext().getSeccompProfile();
+    return profile != null && "RuntimeDefault".equals(profile.getType());
+  }
+
+  /**
+   * What containerd's default seccomp profile (RuntimeDefault) does to a container without CAP_SYS_PTRACE in its
+   * bounding set, as far as it concerns processes reading each other's memory: process_vm_readv, process_vm_writev,
+   * kcmp, pidfd_getfd and process_madvise fail with EPERM (containerd allows them only with that capability; the
+   * rest of its allow-list does not matter here and is not modelled). A Python program for {@code python3 -c} that
+   * installs that filter (with no_new_privs, as an unprivileged process may) and executes its arguments, so the filter
+   * holds for the program and everything it starts: sshd, its sessions, orted and the ranks, or mpirun.
+   */
+  static final String RUNTIME_DEFAULT_PTRACE = """
+      import ctypes, os, platform, struct, sys
+      # audit arch, then process_vm_readv, process_vm_writev, kcmp, pidfd_getfd, process_madvise
+      arches = {"x86_64": (0xC000003E, (310, 311, 312, 438, 440)), "aarch64": (0xC00000B7, (270, 271, 272, 438, 440))}
+      if platform.machine() not in arches:
+          sys.exit("RuntimeDefault model: no syscall numbers for " + platform.machine())
+      arch, denied = arches[platform.machine()]
+      ld, jeq, ret, allow, eperm = 0x20, 0x15, 0x06, 0x7FFF0000, 0x00050000 | 1
+      insn = lambda code, jt, jf, k: struct.pack("HBBI", code, jt, jf, k)
+      prog = [insn(ld, 0, 0, 4), insn(jeq, 1, 0, arch), insn(ret, 0, 0, allow), insn(ld, 0, 0, 0)]
+      prog += [insn(jeq, len(denied) - i, 0, nr) for i, nr in enumerate(denied)]
+      prog += [insn(ret, 0, 0, allow), insn(ret, 0, 0, eperm)]
+      code = ctypes.create_string_buffer(b"".join(prog))
+      class Prog(ctypes.Structure):
+          _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+      fprog = Prog(len(prog), ctypes.addressof(code))
+      libc = ctypes.CDLL(None, use_errno=True)
+      libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong]
+      # PR_SET_NO_NEW_PRIVS, then PR_SET_SECCOMP with SECCOMP_MODE_FILTER
+      if libc.prctl(38, 1, None, 0, 0) != 0 or libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) != 0:
+          sys.exit("RuntimeDefault model: seccomp: " + os.strerror(ctypes.get_errno()))
+      os.execvp(sys.argv[1], sys.argv[1:])
+      """;
 
   /**
    * The container's environment as the process gets it: the rendered env after the kubelet, on the image's (PATH,

@@ -70,8 +70,9 @@ class OperatorFaultsTest {
     // reconcile, which the operator retries with backoff.
     h.api.server().expect().post().withPath("/apis/apps/v1/namespaces/team-a/statefulsets")
         .andReturn(500, "{\"kind\":\"Status\",\"code\":500,\"message\":\"etcd timeout\"}").once();
+    // (A 401 while credentials rotate: not a refusal of the object, which would reach the job's status instead.)
     h.api.server().expect().post().withPath("/apis/apps/v1/namespaces/team-a/statefulsets")
-        .andReturn(403, "{\"kind\":\"Status\",\"code\":403,\"message\":\"not yet\"}").once();
+        .andReturn(401, "{\"kind\":\"Status\",\"code\":401,\"message\":\"Unauthorized\"}").once();
     h.kubelet.start();
     h.drainRequests();
     ChainerJob job = h.submit(mpi(""));

@@ -70,7 +70,9 @@ class ProgressTest {
     h.drainRequests();
     h.awaitPhase(job, JobPhase.Completed);
     List<String> requests = h.drainRequests();
-    long reads = requests.stream().filter(r -> r.startsWith("GET") && r.contains("/train-launcher/log")).count();
+    // Reads of the log's tail (the head is read once more, for PrintReport's header, until it is found).
+    long reads = requests.stream().filter(r -> r.startsWith("GET") && r.contains("/train-launcher/log")
+        && r.contains("tailLines")).count();
     long statusWrites = requests.stream().filter(r -> r.startsWith("PUT") && r.endsWith("/chainerjobs/train/status"))
         .count();
     assertTrue(reads >= 2 && reads <= 5, "one read per 2 s over about 6 s, got " + reads);
@@ -78,6 +80,29 @@ class ProgressTest {
     // A read is one GET of the log: no list or watch of pods to wait for a launcher known to be running.
     List<String> podQueries = requests.stream().filter(r -> r.startsWith("GET") && r.contains("/pods?")).toList();
     assertEquals(List.of(), podQueries);
+  }
+
+  /** Thousands of lines between reports push PrintReport's header out of every tail: it is learnt from the head. */
+  @Test
+  void aScriptThatPrintsALotBetweenReportsStillHasItsProgress() {
+    List<String> output = new java.util.ArrayList<>(List.of("Num epoch: 4",
+        "epoch       main/loss   validation/main/loss  main/accuracy  elapsed_time"));
+    for (int epoch = 1; epoch <= 4; epoch++) {
+      for (int i = 0; i < 1500; i++) {
+        output.add("rank 0 batch " + i + ": /usr/lib/python3/dist-packages/chainer/warnings.py:42 UserWarning: noise");
+      }
+      output.add(String.format("%-10d  %-10s  %-20s  %-13s  %-12s", epoch, "0." + epoch, "0.5", "0.9", epoch * 2));
+    }
+    start(1, output, Duration.ofSeconds(8));
+    ChainerJob job = h.submit(mpi("scriptParams:\n  --epoch: 4"));
+    ChainerJobStatus running = OperatorHarness.await(() -> h.status(job), s -> s.getProgress() != null
+        && s.getProgress().getEpoch() != null && s.getProgress().getEpoch() >= 2, "epoch 2 or later on the status");
+    assertEquals(4L, running.getProgress().getTotalEpochs());
+    ChainerJobStatus done = h.awaitPhase(job, JobPhase.Completed);
+    OperatorHarness.await(() -> h.status(job), s -> Long.valueOf(4).equals(s.getProgress().getEpoch()),
+        "the last epoch once it ended");
+    assertEquals(100, h.status(job).getProgress().getPercent());
+    assertNotNull(done.getCompletionTime());
   }
 
   @Test
