@@ -33,6 +33,16 @@ public class KubernetesSettings {
   @Max(Integer.MAX_VALUE)
   private Long runAsGroup;
 
+  @JsonPropertyDescription("When the kubelet pulls the training image: Always, IfNotPresent or Never. Unset: "
+      + "Kubernetes' default (Always for a :latest or untagged image, else IfNotPresent).")
+  private ImagePullPolicy imagePullPolicy;
+
+  public ImagePullPolicy getImagePullPolicy() { return imagePullPolicy; }
+  public void setImagePullPolicy(ImagePullPolicy v) { this.imagePullPolicy = v; }
+
+  /** Kubernetes' container imagePullPolicy values. */
+  public enum ImagePullPolicy { Always, IfNotPresent, Never }
+
   public SecurityProfile getSecurityProfile() { return securityProfile; }
   public void setSecurityProfile(SecurityProfile v) { this.securityProfile = v; }
   public Long getRunAsUser() { return runAsUser; }

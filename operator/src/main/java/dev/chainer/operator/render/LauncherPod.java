@@ -45,7 +45,7 @@ public final class LauncherPod {
         .withAnnotations(role.getAnnotations())
         .addToAnnotations(RunSpec.ANNOTATION, RunSpec.snapshot(ctx.spec()))
         .endMetadata()
-        .withSpec(RestrictedPod.secure(pod.build(), ctx.security()))
+        .withSpec(ImagePull.apply(RestrictedPod.secure(pod.build(), ctx.security()), ctx))
         .build();
     WorkerPodGroup.join(launcher.getMetadata(), launcher.getSpec(), ctx);
     return launcher;

@@ -80,7 +80,7 @@ public final class WorkerStatefulSet {
         .withNewTemplate()
         .withMetadata(TrainingPod.podMetadata(ctx, role, JobLabels.ROLE_WORKER))
         .editMetadata().addToLabels(JobLabels.ATTEMPT, attempt).addToLabels(jobUid(ctx)).endMetadata()
-        .withSpec(RestrictedPod.secure(pod.build(), ctx.security()))
+        .withSpec(ImagePull.apply(RestrictedPod.secure(pod.build(), ctx.security()), ctx))
         .endTemplate()
         .endSpec()
         .build();

@@ -69,4 +69,17 @@ class KubernetesSettingsTest {
     assertNull(r.launcherPod().getServiceAccountName());
     assertNull(r.objects().launcher().getMetadata().getLabels().get("team"));
   }
+
+  @Test
+  void imagePullPolicyIsOnEveryContainerOfTheTrainingImageAndAbsentByDefault() {
+    Rendered set = Rendered.of(dev.chainer.operator.testing.TestJobs.mpi("kubernetes:\n  imagePullPolicy: Always\n"
+        + "  securityProfile: restricted\npipPackages: [tqdm]\n"));
+    for (var pod : java.util.List.of(set.workerPod(), set.launcherPod())) {
+      java.util.stream.Stream.concat(pod.getInitContainers().stream(), pod.getContainers().stream())
+          .forEach(c -> org.junit.jupiter.api.Assertions.assertEquals("Always", c.getImagePullPolicy(), c.getName()));
+    }
+    Rendered unset = Rendered.of(dev.chainer.operator.testing.TestJobs.mpi(""));
+    org.junit.jupiter.api.Assertions.assertNull(unset.worker().getImagePullPolicy(), "Kubernetes' default applies");
+    org.junit.jupiter.api.Assertions.assertNull(unset.launcher().getImagePullPolicy());
+  }
 }
