@@ -78,7 +78,8 @@ final class AttemptEnd {
 
   /** Stops the current attempt's launcher and workers; the next attempt waits until they are gone. */
   private void stopAttempt() {
-    s.deleteAll(s.objects.launcher(s.launcherName()).stream());
+    // A launcher that ended by itself is kept with its log (what mpirun said); one still running must go.
+    s.deleteAll(s.objects.launcher(s.launcherName()).stream().filter(p -> !PodFacts.isFinished(p)));
     s.deleteAll(s.objects.workers(s.attempt()).stream());
   }
 

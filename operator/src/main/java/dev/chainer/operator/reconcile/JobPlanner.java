@@ -304,6 +304,7 @@ public final class JobPlanner {
       new AttemptEnd(s).failed(failure.get());
       return;
     }
+    s.deleteAll(objects.endedLaunchersBeyondKept(s.launcherName()).stream());
     List<HasMetadata> earlier = objects.otherAttempts(s.attempt(), s.launcherName());
     if (!earlier.isEmpty()) {
       awaitEarlierAttempts(earlier);

@@ -153,12 +153,25 @@ public final class JobObjects {
   }
 
   /** The job's objects of another attempt than this one: every one must be gone before this attempt starts. */
+  /** How many ended launchers of earlier attempts are kept for their logs. */
+  public static final int KEPT_LAUNCHERS = 3;
+
+  /** Ended launchers of earlier attempts beyond the latest {@link #KEPT_LAUNCHERS}: to remove, without waiting. */
+  public List<Pod> endedLaunchersBeyondKept(String launcherName) {
+    return pods(JobLabels.ROLE_LAUNCHER).filter(p -> !launcherName.equals(p.getMetadata().getName()))
+        .filter(p -> PodFacts.isFinished(p) && !PodFacts.isTerminating(p))
+        .sorted(java.util.Comparator.comparingInt(Observed::attemptOf).reversed()).skip(KEPT_LAUNCHERS).toList();
+  }
+
   public List<HasMetadata> otherAttempts(int attempt, String launcherName) {
     Stream<HasMetadata> sets = ownOf(StatefulSet.class).filter(s -> Observed.attemptOf(s) != attempt).map(s -> s);
     Stream<HasMetadata> workers = pods(JobLabels.ROLE_WORKER).filter(p -> Observed.attemptOf(p) != attempt)
         .map(p -> p);
+    // Launchers of earlier attempts that ended by themselves are kept for their logs: they hold nothing and run
+    // nothing, so the next attempt does not wait for them (see endedLaunchersBeyondKept).
     Stream<HasMetadata> launchers = pods(JobLabels.ROLE_LAUNCHER)
-        .filter(p -> !launcherName.equals(p.getMetadata().getName())).map(p -> p);
+        .filter(p -> !launcherName.equals(p.getMetadata().getName()))
+        .filter(p -> !PodFacts.isFinished(p) || PodFacts.isTerminating(p)).map(p -> p);
     Stream<HasMetadata> keys = ownOf(Secret.class).filter(s -> JobLabels.ROLE_SSH.equals(role(s)))
         .filter(s -> Observed.attemptOf(s) != attempt).map(s -> s);
     Stream<HasMetadata> gangs = ownOf(GenericKubernetesResource.class).filter(g -> "PodGroup".equals(g.getKind()))
