@@ -44,6 +44,8 @@ import java.util.stream.Collectors;
 public final class JobPlanner {
   /** How often a job blocked by an object it does not own looks again: such objects are not watched. */
   static final Duration CONFLICT_RETRY = Duration.ofSeconds(10);
+  /** How often a job whose StatefulSet lacks pods looks for the controller's word on why. */
+  static final Duration MISSING_PODS_RETRY = Duration.ofSeconds(5);
   /** How often a job whose objects the server refused for now (quota) tries again. */
   static final Duration REFUSAL_RETRY = Duration.ofSeconds(30);
   static final String WAITING_FOR_ADMISSION = "WaitingForAdmission";
@@ -429,6 +431,11 @@ public final class JobPlanner {
         // Only once the attempt's earlier pods are gone: a new StatefulSet would take them for its own.
         plan.createWorkers(true);
       }
+    }
+    if (spec.mpi() && objects.workers(s.attempt()).isPresent()
+        && objects.workerPods(s.attempt()).size() < spec.nodeCount()) {
+      // Pods its StatefulSet has not made: a refusal of them shows only in its Events, which are not watched.
+      plan.requeueAfter(MISSING_PODS_RETRY);
     }
     boolean workersReady = !spec.mpi() || s.ready() == spec.nodeCount();
     if (!launcherMade && workersReady) {

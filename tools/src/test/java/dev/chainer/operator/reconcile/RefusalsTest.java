@@ -1,0 +1,78 @@
+package dev.chainer.operator.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.chainer.operator.api.ChainerJob;
+import dev.chainer.operator.api.ChainerJobStatus;
+import dev.chainer.operator.api.JobPhase;
+import dev.chainer.operator.testing.OperatorHarness;
+import dev.chainer.operator.testing.TestJobs;
+import dev.chainer.operator.testing.WithOperator;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whatever the API server refuses reaches the job, on the strict server: Pod Security refusals of the launcher (made
+ * by the operator) and of the workers (made by the StatefulSet controller, whose refusals only its Events tell), and
+ * a quota, which the job waits out.
+ */
+class RefusalsTest extends WithOperator {
+  private static final String SINGLE = "sourceDirectory: /app\nentryScript: train.py\nframeworkVersion: \"7.0.0\"\n";
+  private static final String MPI = SINGLE + "nodeCount: 2\ndistributedTraining:\n  mpi:\n    processCountPerNode: 2\n";
+
+  private void restrictedNamespace(String name) {
+    h.client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+        .addToLabels("pod-security.kubernetes.io/enforce", "restricted").endMetadata().build()).create();
+  }
+
+  private ChainerJob submit(String namespace, String spec) {
+    ChainerJob job = TestJobs.job("train", spec);
+    job.getMetadata().setNamespace(namespace);
+    return h.submit(job);
+  }
+
+  @Test
+  void aRootSingleProcessJobInARestrictedNamespaceFailsWithTheServersWords() {
+    restrictedNamespace("locked");
+    h.kubelet.start();
+    ChainerJob job = submit("locked", SINGLE);
+    ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
+    assertEquals("PodSecurityViolation", failed.getReason());
+    assertTrue(failed.getMessage().startsWith("the API server refused Pod train-launcher (403): "), failed.getMessage());
+    assertTrue(failed.getMessage().contains("violates PodSecurity \"restricted"), failed.getMessage());
+    assertTrue(h.event(job, "PodSecurityViolation").isPresent(), "a Warning Event");
+  }
+
+  @Test
+  void aRootMpiJobWhoseWorkersAreRefusedFailsWithTheStatefulSetsWord() {
+    restrictedNamespace("locked");
+    h.kubelet.start();
+    ChainerJob job = submit("locked", MPI);
+    ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
+    assertEquals("PodSecurityViolation", failed.getReason());
+    assertTrue(failed.getMessage().contains("StatefulSet train-worker"), failed.getMessage());
+    assertTrue(failed.getMessage().contains("violates PodSecurity"), failed.getMessage());
+    OperatorHarness.await(() -> h.client.apps().statefulSets().inNamespace("locked").withName("train-worker").get()
+        == null, gone -> gone, "its workers' StatefulSet removed");
+  }
+
+  @Test
+  void aQuotaTheWorkersExceedMakesTheJobWaitUntilItIsRaised() {
+    h.kubelet.launcherRunTime(Duration.ofMillis(300)).start();
+    h.client.resourceQuotas().inNamespace("team-a").resource(new ResourceQuotaBuilder().withNewMetadata()
+        .withName("pods").endMetadata().withNewSpec().addToHard("pods", new io.fabric8.kubernetes.api.model.Quantity(
+            "1")).endSpec().build()).create();
+    ChainerJob job = submit("team-a", MPI);
+    ChainerJobStatus waiting = h.await(() -> h.status(job), s -> "QuotaExceeded".equals(s.getReason()),
+        "waiting on the quota");
+    assertEquals(JobPhase.Queued, waiting.getPhase());
+    assertTrue(waiting.getMessage().contains("exceeded quota"), waiting.getMessage());
+    assertTrue(waiting.getConditions().stream().anyMatch(c -> c.getType().equals("Stalled")
+        && c.getStatus().equals("True")));
+    h.client.resourceQuotas().inNamespace("team-a").withName("pods").delete();
+    h.awaitPhase(job, JobPhase.Completed);
+  }
+}
