@@ -46,7 +46,7 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
 
   /** @param cel whether CRDs keep their CEL rules, as on Kubernetes 1.25 and later (see {@link Admission}) */
   IndexedCrudDispatcher(boolean cel, Outages outages) {
-    this.admission = new Admission(this::crd, this::namespaceLabels, cel);
+    this.admission = new Admission(this::crd, this::namespaceLabels, this::stored, cel);
     this.outages = outages;
   }
 
@@ -156,6 +156,12 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     return labels == null ? Map.of() : labels;
   }
 
+  /** The stored objects (JSON) of a resource (plural) in a namespace, found through the index. */
+  private List<String> stored(String resource, String namespace) {
+    return index.getOrDefault(resource + "|" + namespace, Set.of()).stream().map(map::get)
+        .filter(java.util.Objects::nonNull).toList();
+  }
+
   /** The key the original stored the new state under (computed the same way). */
   private AttributeSet storedKey(AttributeSet pathAttributes, GenericKubernetesResource resource, String newState) {
     KubernetesAttributesExtractor extractor = (KubernetesAttributesExtractor) getAttributeExtractor();
@@ -175,6 +181,10 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
 
   @Override
   public MockResponse handleGet(String path) {
+    Optional<MockResponse> selected = EventFieldSelectors.serve(path, this::handleGet);
+    if (selected.isPresent()) {
+      return selected.get(); // Events by involvedObject, reason, ...: fields the mock's matching does not know
+    }
     AttributeSet query = getKey(path);
     Optional<Set<AttributeSet>> candidates = path.contains("watch=true") ? Optional.empty() : candidates(query);
     if (candidates.isEmpty()) {

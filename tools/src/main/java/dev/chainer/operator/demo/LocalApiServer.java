@@ -18,8 +18,10 @@ import java.util.Queue;
  * (CRD cost budget, custom resources checked against their CRD's structural schema and CEL rules, unknown fields
  * pruned: see {@link dev.chainer.operator.demo.admission.Admission}), deletes as one does (graceful pod deletion,
  * propagation policies: {@link Deletion}), evicts as one does (the pods/eviction subresource: {@link Evictions}), and
- * runs the controllers the operator depends on: the {@link StatefulSetController}, the {@link GarbageCollector} and
- * the {@link VolumeBinder}. Nodes are played by a {@link SimulatedKubelet}. It has no server-side apply.
+ * runs the controllers the operator depends on: the {@link StatefulSetController}, the {@link GarbageCollector}, the
+ * {@link VolumeBinder} and the {@link ResourceQuotaController}. ResourceQuotas are enforced on pods as the quota
+ * admission plugin does ({@link dev.chainer.operator.demo.admission.ResourceQuotas}). Nodes are played by a
+ * {@link SimulatedKubelet}. It has no server-side apply.
  */
 public final class LocalApiServer implements AutoCloseable {
 
@@ -35,6 +37,7 @@ public final class LocalApiServer implements AutoCloseable {
   private final Outages outages;
   private final Evictions evictions;
   private final VolumeBinder volumeBinder;
+  private final ResourceQuotaController quotas;
   private Thread drain;
 
   private LocalApiServer(KubernetesMockServer server, KubernetesClient client, PodLogs logs,
@@ -49,6 +52,7 @@ public final class LocalApiServer implements AutoCloseable {
     this.statefulSets = new StatefulSetController(controllerClient).start();
     this.garbageCollector = new GarbageCollector(controllerClient).start();
     this.volumeBinder = new VolumeBinder(controllerClient).start();
+    this.quotas = new ResourceQuotaController(controllerClient).start();
   }
 
   /**
@@ -157,6 +161,7 @@ public final class LocalApiServer implements AutoCloseable {
     statefulSets.close();
     garbageCollector.close();
     volumeBinder.close();
+    quotas.close();
     controllerClient.close();
     client.close();
     server.destroy();

@@ -32,6 +32,15 @@ import java.util.function.Consumer;
  * for a NoExecute taint, evict it for node pressure, shut its node down, lose it with its node; or OOM-kill its
  * container. Pods are created by the StatefulSet controller and removed by the garbage collector, as on a real
  * cluster. It only touches the operator's own pods.
+ *
+ * <p>What keeps real pods from running is modelled where a test asks for it: a node of limited capacity or with
+ * labels a pod's nodeSelector must match ({@link #nodeCapacity}, {@link #nodeLabels}: PodScheduled False,
+ * Unschedulable, with the scheduler's message, until the pod fits: {@link NodeFit}); images that cannot be pulled
+ * ({@link #unpullableImage}, or any reference containing {@code does-not-exist}: ErrImagePull, then ImagePullBackOff)
+ * or cannot be parsed (InvalidImageName): {@link ImagePulls}; a container whose environment names a ConfigMap or
+ * Secret that does not exist (CreateContainerConfigError: {@link ContainerConfig}). Such a pod stays Pending, its
+ * container waiting with the kubelet's reason and message ({@link ContainerStarts}), and the kubelet looks at it again
+ * once per {@link #imagePullBackOff} (its pod worker's back-off), so that the missing object's creation lets it run.
  */
 public final class SimulatedKubelet implements AutoCloseable {
   /** The node every pod is bound to. */
@@ -67,6 +76,10 @@ public final class SimulatedKubelet implements AutoCloseable {
   private final SimulatedTrainer trainer = new SimulatedTrainer();
   private final Disruptions disruptions;
   private final VolumeScheduling volumes;
+  private final NodeFit nodeFit = new NodeFit();
+  private final ContainerStarts starts;
+  /** Pods whose containers could not start: not synced again before then (the pod worker's back-off). */
+  private final Map<String, Instant> nextSync = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Receives what a container prints. */
   public interface LogSink {
@@ -77,6 +90,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     this.client = client;
     this.disruptions = new Disruptions(client);
     this.volumes = new VolumeScheduling(client);
+    this.starts = new ContainerStarts(new ContainerConfig(client));
   }
 
   /** Watches instead of lists: with thousands of pods, listing them every tick would swamp the API server. */
@@ -115,6 +129,50 @@ public final class SimulatedKubelet implements AutoCloseable {
   /** false: new pods stay Pending and unscheduled (no node fits). */
   public SimulatedKubelet scheduling(boolean on) {
     this.scheduling = on;
+    return this;
+  }
+
+  /**
+   * The node's allocatable resources from now on, e.g. {@code Map.of("nvidia.com/gpu", "4")}; resources not named are
+   * {@link NodeFit#DEFAULT_CAPACITY} (cpu 64, memory 256Gi, nvidia.com/gpu 8, pods 110, ephemeral-storage 1Ti). Until
+   * this is called the node has room for every pod. A pod whose requests do not fit beside the node's pods that have
+   * not ended stays unscheduled: PodScheduled False, Unschedulable, {@code 0/1 nodes are available: 1 Insufficient
+   * nvidia.com/gpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.}, and is
+   * placed once room frees.
+   */
+  public SimulatedKubelet nodeCapacity(Map<String, String> capacity) {
+    nodeFit.capacity(capacity);
+    return this;
+  }
+
+  /**
+   * The node's labels from now on (added to kubernetes.io/hostname=node-1, kubernetes.io/os=linux,
+   * kubernetes.io/arch=amd64); from then on a pod's nodeSelector and required node affinity must match them, else
+   * {@code 0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are
+   * available: 1 Preemption is not helpful for scheduling.} Until this is called selectors are not checked.
+   */
+  public SimulatedKubelet nodeLabels(Map<String, String> labels) {
+    nodeFit.labels(labels);
+    return this;
+  }
+
+  /**
+   * An image the node cannot pull (the registry does not have it): a container using it waits with ErrImagePull,
+   * then ImagePullBackOff, and the pod never runs. Images whose reference contains {@code does-not-exist} are such
+   * images too.
+   */
+  public SimulatedKubelet unpullableImage(String image) {
+    starts.images.unpullable(image);
+    return this;
+  }
+
+  /**
+   * The kubelet's first image pull back-off (doubling after each failed pull, up to 30 times this), which is also the
+   * wait before it looks again at a pod whose containers could not start; Kubernetes' 10 s is
+   * {@link ImagePulls#DEFAULT_BACK_OFF} here.
+   */
+  public SimulatedKubelet imagePullBackOff(Duration firstBackOff) {
+    starts.images.backOff(firstBackOff);
     return this;
   }
 
@@ -190,6 +248,10 @@ public final class SimulatedKubelet implements AutoCloseable {
       if (!scheduling || Duration.between(since, Instant.now()).compareTo(stepDelay) < 0) {
         return;
       }
+      Instant retry = nextSync.get(key);
+      if (retry != null && Instant.now().isBefore(retry)) {
+        return; // its containers could not start: the pod worker syncs it again after its back-off
+      }
       lastStep.put(key, Instant.now());
       if (pod.getSpec().getNodeName() == null && !gangComplete(pod)) {
         return; // a gang scheduler binds a PodGroup's pods only once enough of them exist to place together
@@ -201,14 +263,24 @@ public final class SimulatedKubelet implements AutoCloseable {
           return; // tried again next tick, as the scheduler retries once claims change
         }
       }
-      if (pod.getSpec().getNodeName() == null) { // the scheduler binds it; its init steps then run on the node
-        pod = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-            .edit(p -> new PodBuilder(p).editSpec().withNodeName(NODE).endSpec().build());
+      if (pod.getSpec().getNodeName() == null) {
+        java.util.Optional<String> noFit = nodeFit.reserve(pod, podInformer.getStore().list());
+        if (noFit.isPresent()) {
+          markUnschedulable(pod, noFit.get());
+          return; // tried again next tick, as the scheduler retries when pods go
+        }
       }
-      boolean initializing = pod.getStatus() != null && pod.getStatus().getInitContainerStatuses() != null
-          && !pod.getStatus().getInitContainerStatuses().isEmpty();
-      if (!pod.getSpec().getInitContainers().isEmpty() && !initializing) {
-        setStatus(pod, initializingStatus(pod));
+      if (pod.getSpec().getNodeName() == null) { // the scheduler binds it; its init steps then run on the node
+        Pod unbound = pod;
+        try {
+          pod = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+              .edit(p -> new PodBuilder(p).editSpec().withNodeName(NODE).endSpec().build());
+        } catch (RuntimeException e) {
+          nodeFit.forget(unbound);
+          throw e;
+        }
+      }
+      if (!startContainers(pod, key)) {
         return;
       }
       setStatus(pod, runningStatus(pod, !launcher));
@@ -225,6 +297,44 @@ public final class SimulatedKubelet implements AutoCloseable {
         log.accept("kubelet: launcher " + pod.getMetadata().getName() + " exited " + code);
       }
     }
+  }
+
+  /**
+   * The kubelet's start of a bound pod's containers: its init containers (one step: they are shown running, and have
+   * completed by the next), then its app containers. False while the pod is not ready to run: initializing, or held by
+   * a container that cannot start, whose status is then written (when it changes) and the pod synced again after the
+   * back-off.
+   */
+  private boolean startContainers(Pod pod, String key) {
+    Instant now = Instant.now();
+    boolean initStarted = pod.getStatus() != null && pod.getStatus().getInitContainerStatuses() != null
+        && !pod.getStatus().getInitContainerStatuses().isEmpty()
+        && pod.getStatus().getInitContainerStatuses().stream().noneMatch(c -> c.getState() == null
+            || c.getState().getWaiting() != null);
+    PodStatus stalled = null;
+    if (!pod.getSpec().getInitContainers().isEmpty() && !initStarted) {
+      var init = starts.initStall(pod, now);
+      if (init.isEmpty()) {
+        nextSync.remove(key);
+        setStatus(pod, initializingStatus(pod));
+        return false;
+      }
+      stalled = ContainerStarts.initStalled(pod, init.get().getKey(), init.get().getValue());
+    } else {
+      Map<String, ImagePulls.Waiting> app = starts.appStalls(pod, now);
+      if (!app.isEmpty()) {
+        stalled = ContainerStarts.appStalled(pod, app);
+      }
+    }
+    if (stalled == null) {
+      nextSync.remove(key);
+      return true;
+    }
+    nextSync.put(key, now.plus(starts.images.backOff()));
+    if (ContainerStarts.changes(pod, stalled)) {
+      setStatus(pod, stalled);
+    }
+    return false;
   }
 
   /**
@@ -253,6 +363,8 @@ public final class SimulatedKubelet implements AutoCloseable {
     terminating.remove(key);
     linesPrinted.remove(key);
     outputs.remove(key);
+    nextSync.remove(key);
+    starts.images.forget(pod.getMetadata().getUid());
   }
 
   private static boolean hasFinalizer(Pod pod) {

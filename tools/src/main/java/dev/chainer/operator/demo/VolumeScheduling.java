@@ -18,8 +18,6 @@ import java.util.Optional;
  * unbound claim counts as an "immediate" one (no StorageClass says WaitForFirstConsumer here).
  */
 final class VolumeScheduling {
-  /** The simulated cluster's node count, for "0/N nodes are available". */
-  private static final int NODES = 1;
   private final KubernetesClient client;
   /** Started on first need: a cluster the simulated kubelet runs against may not let it list claims otherwise. */
   private volatile SharedIndexInformer<PersistentVolumeClaim> claims;
@@ -55,12 +53,11 @@ final class VolumeScheduling {
   }
 
   /**
-   * FitError.Error() for a PreFilter rejection: {@code 0/N nodes are available: <reason>.}, then DefaultPreemption's
-   * PostFilter message, which on an UnschedulableAndUnresolvable rejection finds no node where preemption would help.
+   * FitError.Error() for a PreFilter rejection, then DefaultPreemption's PostFilter message, which on an
+   * UnschedulableAndUnresolvable rejection finds no node where preemption would help.
    */
   private static String fitError(String reason) {
-    return "0/" + NODES + " nodes are available: " + reason + ". preemption: 0/" + NODES + " nodes are available: "
-        + NODES + " Preemption is not helpful for scheduling.";
+    return NodeFit.fitError(reason, NodeFit.NOT_HELPFUL);
   }
 
   private static List<String> claimNames(Pod pod) {

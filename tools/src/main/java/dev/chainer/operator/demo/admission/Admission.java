@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.StatusCause;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -35,7 +37,9 @@ import java.util.function.Function;
  *       forbids to change (a claim's spec);
  *   <li>a custom resource is checked against the structural schema of its CRD as stored in this server (types,
  *       bounds, enums, required fields), stripped of undeclared fields, and its CEL rules are evaluated, the
- *       transition rules against the stored object on updates.
+ *       transition rules against the stored object on updates;
+ *   <li>a pod created in a namespace is checked, after validation, by PodSecurity admission and then by ResourceQuota
+ *       admission ({@link ResourceQuotas}), in that order, as the API server's plugins run (ResourceQuota last).
  * </ul>
  * Everything else is stored as it comes.
  */
@@ -51,6 +55,7 @@ public final class Admission {
   public static final String ENFORCE = "pod-security.kubernetes.io/enforce";
   private final Function<String, Optional<CustomResourceDefinition>> crds;
   private final Function<String, Map<String, String>> namespaceLabels;
+  private final BiFunction<String, String, List<String>> stored;
   private final boolean cel;
 
   /**
@@ -60,8 +65,19 @@ public final class Admission {
    */
   public Admission(Function<String, Optional<CustomResourceDefinition>> crds,
       Function<String, Map<String, String>> namespaceLabels, boolean cel) {
+    this(crds, namespaceLabels, (resource, namespace) -> List.of(), cel);
+  }
+
+  /**
+   * @param stored the stored objects (JSON) of a resource ({@code pods}, {@code resourcequotas}) in a namespace, as
+   *     the quota plugin reads them (its informers; here the store itself, under its write lock)
+   */
+  public Admission(Function<String, Optional<CustomResourceDefinition>> crds,
+      Function<String, Map<String, String>> namespaceLabels, BiFunction<String, String, List<String>> stored,
+      boolean cel) {
     this.crds = crds;
     this.namespaceLabels = namespaceLabels;
+    this.stored = stored;
     this.cel = cel;
   }
 
@@ -86,7 +102,9 @@ public final class Admission {
     if (builtIn != null) {
       checkBuiltIn(object, old, builtIn, kind, group);
       if (builtIn == Pod.class && old == null) {
-        checkPodSecurity(Serialization.jsonMapper().convertValue(object, Pod.class));
+        Pod pod = Serialization.jsonMapper().convertValue(object, Pod.class);
+        checkPodSecurity(pod);
+        checkQuota(pod);
       }
       return object;
     }
@@ -125,6 +143,22 @@ public final class Admission {
       throw Refusal.forbidden("pods", pod.getMetadata().getName(), "violates PodSecurity \"" + level + ":latest\": "
           + String.join(", ", violations));
     }
+  }
+
+  /** ResourceQuota admission, for pods (the plugin evaluates creates only), when the namespace has quotas. */
+  private void checkQuota(Pod pod) throws Refusal {
+    String namespace = pod.getMetadata() == null ? null : pod.getMetadata().getNamespace();
+    if (namespace == null) {
+      return;
+    }
+    List<ResourceQuota> quotas = stored.apply("resourcequotas", namespace).stream()
+        .map(json -> Serialization.unmarshal(json, ResourceQuota.class)).toList();
+    if (quotas.isEmpty()) {
+      return;
+    }
+    List<Pod> pods = stored.apply("pods", namespace).stream().map(json -> Serialization.unmarshal(json, Pod.class))
+        .toList();
+    ResourceQuotas.admit(pod, quotas, pods, java.time.Instant.now());
   }
 
   private static JsonNode withoutCelRules(JsonNode crd) {
