@@ -1,5 +1,6 @@
 package dev.chainer.operator.demo;
 
+import dev.chainer.operator.testing.WithApiServer;
 import static dev.chainer.operator.testing.OperatorHarness.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,11 +11,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,20 +21,7 @@ import org.junit.jupiter.api.Test;
  * the pod requests, what is used and the limit; usage counts the namespace's pods that have not ended; a quota on cpu
  * or memory makes every container say how much. The quota's status is kept as its controller keeps it.
  */
-class ResourceQuotaTest {
-  private LocalApiServer api;
-  private KubernetesClient client;
-
-  @BeforeEach
-  void start() {
-    api = LocalApiServer.start();
-    client = api.client();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
+class ResourceQuotaTest extends WithApiServer {
 
   @Test
   void gpusPastTheQuotaAreForbiddenUntilAPodEnds() {

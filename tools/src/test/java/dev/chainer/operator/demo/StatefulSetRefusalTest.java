@@ -1,5 +1,6 @@
 package dev.chainer.operator.demo;
 
+import dev.chainer.operator.testing.WithApiServer;
 import static dev.chainer.operator.testing.OperatorHarness.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,10 +13,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,20 +22,7 @@ import org.junit.jupiter.api.Test;
  * No pod appears, the set's status counts none, and the controller tries again with a back-off (the same Event's count
  * grows, slowly), so the pod appears once the cause is gone.
  */
-class StatefulSetRefusalTest {
-  private LocalApiServer api;
-  private KubernetesClient client;
-
-  @BeforeEach
-  void start() {
-    api = LocalApiServer.start();
-    client = api.client();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
+class StatefulSetRefusalTest extends WithApiServer {
 
   @Test
   void aPodSecurityRefusalIsAFailedCreateEventOnTheSetAndNothingElse() throws InterruptedException {

@@ -1,5 +1,6 @@
 package dev.chainer.operator.demo.admission;
 
+import dev.chainer.operator.testing.WithApiServer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,34 +12,18 @@ import dev.chainer.operator.api.ChainerJobStatus;
 import dev.chainer.operator.demo.LocalApiServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /** The in-process API server refuses, prunes and accepts ChainerJobs and CRDs as a current Kubernetes does. */
-class ChainerJobAdmissionTest {
+class ChainerJobAdmissionTest extends WithApiServer {
   private static final String HEAD = "apiVersion: chainer.dev/v1\nkind: ChainerJob\nmetadata:\n  name: %s\n"
       + "  namespace: a\nspec:\n  sourceDirectory: /app\n  entryScript: train.py\n";
-  private LocalApiServer api;
-  private KubernetesClient client;
-
-  @BeforeEach
-  void start() {
-    api = LocalApiServer.start();
-    client = api.client();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
 
   private GenericKubernetesResource job(String name, String specLines) {
     return Serialization.unmarshal(String.format(HEAD, name) + specLines, GenericKubernetesResource.class);
