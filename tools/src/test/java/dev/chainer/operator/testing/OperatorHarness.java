@@ -28,7 +28,7 @@ public final class OperatorHarness implements AutoCloseable {
   public final LocalApiServer api;
   public final KubernetesClient client;
   public final SimulatedKubelet kubelet;
-  private final OperatorConfig config;
+  private OperatorConfig config;
   private final ChainerOperator.Settings settings;
   private ChainerOperator operator;
 
@@ -70,6 +70,13 @@ public final class OperatorHarness implements AutoCloseable {
   public OperatorHarness startOperator() {
     operator = ChainerOperator.create(client, config, Clock.systemUTC(), settings).start();
     return this;
+  }
+
+  /** Stops the operator and starts it again with another configuration, as an upgrade or a new chart value does. */
+  public OperatorHarness restartWith(OperatorConfig other) {
+    stopOperator();
+    this.config = other;
+    return startOperator();
   }
 
   public OperatorHarness stopOperator() {
