@@ -89,6 +89,12 @@ public final class LocalApiServer implements AutoCloseable {
   }
 
   /** Adds to what a container has printed; served on the pod's log endpoint (the kubelet's job). */
+  /** The kubelet out of the API server's reach: every pods/log read fails (500), slowly, until turned off. */
+  public LocalApiServer logsUnreachable(boolean on) {
+    logs.unreachable(on);
+    return this;
+  }
+
   public void appendLog(String namespace, String pod, String text) {
     logs.append(namespace, pod, text);
   }

@@ -18,6 +18,12 @@ import java.util.regex.Pattern;
 final class PodLogs {
   private static final Pattern LOG_PATH = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?$");
   private final Map<String, StringBuffer> logs = new ConcurrentHashMap<>();
+  /** While set, every log read answers 500 after a delay: the API server cannot reach the kubelet. */
+  private volatile boolean unreachable;
+
+  void unreachable(boolean on) {
+    unreachable = on;
+  }
 
   void append(String namespace, String pod, String text) {
     logs.computeIfAbsent(namespace + "/" + pod, k -> new StringBuffer()).append(text);
@@ -28,6 +34,12 @@ final class PodLogs {
     Matcher m = LOG_PATH.matcher(request.getPath());
     if (!"GET".equals(request.getMethod()) || !m.matches()) {
       return Optional.empty();
+    }
+    if (unreachable) {
+      // What the API server answers when its proxy to the kubelet fails (a dial timeout after some seconds).
+      return Optional.of(new MockResponse().setResponseCode(500).setBodyDelay(2, java.util.concurrent.TimeUnit.SECONDS)
+          .setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"message\":"
+              + "\"Get \\\"https://node-1:10250/containerLogs\\\": dial tcp: i/o timeout\",\"code\":500}"));
     }
     StringBuffer log = logs.get(m.group(1) + "/" + m.group(2));
     String query = m.group(3) == null ? "" : m.group(3);

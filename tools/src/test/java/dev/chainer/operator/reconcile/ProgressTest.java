@@ -105,6 +105,23 @@ class ProgressTest {
     assertNotNull(done.getCompletionTime());
   }
 
+  /** A log the API server cannot read (the kubelet unreachable) never holds up the job's phase. */
+  @Test
+  void anUnreadableLogDelaysNoPhaseChange() throws Exception {
+    start(1, chainerOutput(), Duration.ofSeconds(4));
+    h.api.logsUnreachable(true);
+    ChainerJob job = h.submit(mpi(""));
+    h.awaitPhase(job, JobPhase.Running);
+    java.time.Instant exited = OperatorHarness.await(() -> {
+      var launcher = h.client.pods().inNamespace("team-a").withName("train-launcher").get();
+      return launcher != null && "Succeeded".equals(launcher.getStatus().getPhase()) ? java.time.Instant.now() : null;
+    }, t -> true, "the launcher's exit");
+    h.awaitPhase(job, JobPhase.Completed);
+    Duration lag = Duration.between(exited, java.time.Instant.now());
+    assertTrue(lag.compareTo(Duration.ofSeconds(5)) < 0, "Completed " + lag + " after the launcher's exit");
+    assertNull(h.status(job).getProgress(), "no reading, and none made up");
+  }
+
   @Test
   void aScriptThatReportsNothingHasNoProgress() {
     start(1, List.of("hello from rank 0", "nothing to see"), Duration.ofSeconds(2));
