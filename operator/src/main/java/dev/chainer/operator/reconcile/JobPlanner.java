@@ -107,6 +107,8 @@ public final class JobPlanner {
         cancel();
       } else if (s.policy().suspend()) {
         suspend();
+      } else if (objects.refusal().isPresent()) {
+        refused(objects.refusal().get()); // before anything else is made: the same create would be refused again
       } else if (kueue && !admitted()) {
         awaitAdmission();
       } else {
@@ -291,10 +293,6 @@ public final class JobPlanner {
       plan.requeueAfter(CONFLICT_RETRY);
       return;
     }
-    if (objects.refusal().isPresent()) {
-      refused(objects.refusal().get());
-      return;
-    }
     if (!objects.previousRun().isEmpty()) {
       blocked("WaitingForPreviousRun", "waiting for the objects of a deleted job of the same name to be removed",
           objects.previousRun(), false);
@@ -352,6 +350,9 @@ public final class JobPlanner {
    * webhook, an invalid object) fails it. Either way the reason says which, the message quotes the server.
    */
   private void refused(Refusal refusal) {
+    if (next.getStartTime() == null) {
+      next.setStartTime(now.toString());
+    }
     Refusal.Kind kind = refusal.kind();
     String message = refusal.toString();
     if (kind.mayClear()) {

@@ -46,14 +46,30 @@ final class KueueWorkloads {
     return WorkloadRender.render(job, desired, Kueue.apiVersion(config), priority);
   }
 
+  /**
+   * The value of the priority class the job names. One that does not exist is not dropped: Kueue's own integrations
+   * refuse such a job, so the job waits, saying so, until the class exists.
+   */
   private static Integer priorityValue(WorkloadRender.Priority p, KubernetesClient client, OperatorConfig config) {
     if (p.workloadClass()) {
       GenericKubernetesResource c = client.genericKubernetesResources(Kueue.workloadPriorityClasses(config))
           .withName(p.name()).get();
-      return c == null || !(c.getAdditionalProperties().get("value") instanceof Number n) ? null : n.intValue();
+      if (c == null) {
+        throw missing("WorkloadPriorityClass", p.name());
+      }
+      return !(c.getAdditionalProperties().get("value") instanceof Number n) ? null : n.intValue();
     }
     var c = client.scheduling().v1().priorityClasses().withName(p.name()).get();
-    return c == null ? null : c.getValue();
+    if (c == null) {
+      throw missing("PriorityClass", p.name());
+    }
+    return c.getValue();
+  }
+
+  private static Refused missing(String kind, String name) {
+    return new Refused(dev.chainer.operator.status.Refusal.of("the Workload's " + kind + " " + name, 404,
+        kind + " \"" + name + "\" not found: Kueue would refuse the job, so it waits until the priority class "
+        + "exists"));
   }
 
   static void carryOut(Plan plan, ChainerJob job, JobObjects objects, KubernetesClient client, OperatorConfig config,

@@ -19,6 +19,8 @@ public record Refusal(String object, int code, String message) {
   /** What kind of refusal, as the job's reason, and whether it may clear by itself. */
   public enum Kind {
     QuotaExceeded(true),
+    /** The priority class the job names does not exist (yet): Kueue's own integrations refuse such a job. */
+    PriorityClassNotFound(true),
     OperatorForbidden(true),
     PodSecurityViolation(false),
     AdmissionDenied(false),
@@ -57,6 +59,9 @@ public record Refusal(String object, int code, String message) {
   public Kind kind() {
     if (message.contains("exceeded quota")) {
       return Kind.QuotaExceeded;
+    }
+    if (code == 404 && message.contains("priority class")) {
+      return Kind.PriorityClassNotFound;
     }
     if (message.contains("violates PodSecurity")) {
       return Kind.PodSecurityViolation;

@@ -139,6 +139,21 @@ class KueueTest {
     OperatorHarness.await(() -> workload("train"), w -> hasCondition(w, "Finished", "True"), "the Workload Finished");
   }
 
+  /** A misspelt WorkloadPriorityClass is not dropped: Kueue would refuse the job, so it waits, saying why. */
+  @Test
+  void aJobNamingAPriorityClassThatDoesNotExistWaitsSayingSo() {
+    h.kubelet.start();
+    ChainerJob job = TestJobs.job("prio", "sourceDirectory: /app\nentryScript: train.py\nframeworkVersion: \"7.0.0\"\n");
+    job.getMetadata().setLabels(Map.of(Kueue.QUEUE_NAME, "research", "kueue.x-k8s.io/priority-class", "hihg"));
+    ChainerJob queued = h.submit(job);
+    ChainerJobStatus waiting = h.await(() -> h.status(queued), s -> "PriorityClassNotFound".equals(s.getReason()),
+        "the missing class on the job");
+    assertTrue(waiting.getMessage().contains("WorkloadPriorityClass \"hihg\" not found"), waiting.getMessage());
+    assertTrue(waiting.getConditions().stream().anyMatch(c -> c.getType().equals("Stalled")
+        && c.getStatus().equals("True")));
+    assertNull(workload("prio"), "no Workload without its priority");
+  }
+
   /** A single-process job's Workload is Finished as the job ends, not at a resync minutes later. */
   @Test
   void aSingleProcessJobsWorkloadIsFinishedAsItEnds() {
