@@ -59,6 +59,21 @@ class RefusalsTest extends WithOperator {
         == null, gone -> gone, "its workers' StatefulSet removed");
   }
 
+  /** An object the server finds invalid (a 422 the pre-flight did not foresee, e.g. a webhook-set field). */
+  @Test
+  void anObjectTheServerFindsInvalidFailsTheJobQuotingTheServer() {
+    h.api.server().expect().post().withPath("/api/v1/namespaces/team-a/pods").andReturn(422, "{\"kind\":\"Status\","
+        + "\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Invalid\",\"code\":422,\"message\":"
+        + "\"Pod \\\"train-launcher\\\" is invalid: spec.containers[0].image: Invalid value\"}").once();
+    h.kubelet.start();
+    ChainerJob job = submit("team-a", SINGLE);
+    ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
+    assertEquals("ObjectInvalid", failed.getReason());
+    assertTrue(failed.getMessage().startsWith("the API server refused Pod train-launcher (422): Pod "),
+        failed.getMessage());
+    assertTrue(h.event(job, "ObjectInvalid").isPresent());
+  }
+
   @Test
   void aQuotaTheWorkersExceedMakesTheJobWaitUntilItIsRaised() {
     h.kubelet.launcherRunTime(Duration.ofMillis(300)).start();
