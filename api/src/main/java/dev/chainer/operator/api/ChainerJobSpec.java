@@ -109,7 +109,7 @@ public class ChainerJobSpec {
 
   @Required
   @Size(min = 1, max = 1024)
-  @ValidationRule(value = "!self.startsWith('/') && !self.matches('(^|/)[.][.](/|$)')",
+  @ValidationRule(value = PathRule.RELATIVE_INSIDE,
       message = "entryScript must be a relative path inside sourceDirectory (no leading '/', no '..')")
   @JsonPropertyDescription("Script to run (entry_script), relative to sourceDirectory. Required.")
   private String entryScript;

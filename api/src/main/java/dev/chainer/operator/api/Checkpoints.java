@@ -13,7 +13,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class Checkpoints {
   @Size(max = Limits.MAX_PATH_LENGTH)
-  @ValidationRule(value = "!self.startsWith('/') && !self.matches('(^|/)[.][.](/|$)')",
+  @ValidationRule(value = PathRule.RELATIVE_INSIDE,
       message = "outputs.checkpoints.directory must be a relative path inside the outputs (no leading '/', no '..')")
   @JsonPropertyDescription("Directory, relative to the outputs, where the trainer writes its snapshots (the "
       + "trainer's out). Default: the script's --out (or -o) when it points into outputs (e.g. --out outputs/result "

@@ -29,7 +29,7 @@ public class Outputs {
   private OutputsClaimTemplate claimTemplate;
 
   @Size(max = Limits.MAX_PATH_LENGTH)
-  @ValidationRule(value = "!self.startsWith('/') && !self.matches('(^|/)[.][.](/|$)')",
+  @ValidationRule(value = PathRule.RELATIVE_INSIDE,
       message = "outputs.pathOnDataStore must be a relative path inside the store (no leading '/', no '..')")
   @JsonPropertyDescription("Directory inside the store that holds this job's results; default <namespace>/<job "
       + "name>, so jobs sharing a store never mix their files. The same for every attempt: that is what resuming "

@@ -4,6 +4,7 @@ import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.render.OutputsClaim;
 import dev.chainer.operator.spec.EffectiveOutputs;
 import dev.chainer.operator.spec.JobContext;
+import dev.chainer.operator.validation.ObjectRules;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -31,16 +32,12 @@ final class OutputsClaims {
         ? Optional.empty() : outputsOf(job);
     JobPhase phase = job.job().getStatus() == null ? null : job.job().getStatus().getPhase();
     // A name Kubernetes would refuse is never put into a request path; the validator fails the job for it.
-    if (outputs.map(EffectiveOutputs::claim).filter(OutputsClaims::isName).isEmpty() || (phase != null && (phase.isTerminal()
+    if (outputs.map(EffectiveOutputs::claim).filter(ObjectRules::isDnsSubdomain).isEmpty() || (phase != null && (phase.isTerminal()
         || PAST_NEEDING.contains(phase)))) {
       return null;
     }
     return Optional.ofNullable(client.persistentVolumeClaims().inNamespace(job.names().namespace())
         .withName(outputs.get().claim()).get());
-  }
-
-  static boolean isName(String name) {
-    return name.length() <= 253 && name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
   }
 
   private static Optional<EffectiveOutputs> outputsOf(JobContext job) {

@@ -59,7 +59,7 @@ final class OutputsRules {
     if (outputs.getDataStore() != null) {
       DataReferenceRules.checkStore(outputs.getDataStore(), FIELD + ".dataStore", false, out);
       String claim = outputs.getDataStore().getPersistentVolumeClaim();
-      if (claim != null && !(claim.length() <= 253 && claim.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?"))) {
+      if (claim != null && !ObjectRules.isDnsSubdomain(claim)) {
         out.add(Problem.error(FIELD + ".dataStore.persistentVolumeClaim", "'" + claim + "' is not a valid claim name "
             + "(a DNS subdomain: lower-case letters, digits, '-' and '.', at most 253 characters)"));
       }
