@@ -51,7 +51,10 @@ class ReasonTableTest {
         "the scan finds literal reasons: " + literals);
     written.addAll(literals);
     String readme = Files.readString(Repository.path("README.md"));
-    String table = readme.substring(readme.indexOf("### Reasons"), readme.indexOf("## A job's life"));
+    int start = readme.indexOf("### Reasons");
+    assertTrue(start >= 0, "the README has a '### Reasons' table");
+    int end = readme.indexOf("\n## ", start);
+    String table = readme.substring(start, end < 0 ? readme.length() : end);
     Set<String> missing = new TreeSet<>();
     for (String reason : written) {
       if (!table.contains("`" + reason + "`")) {
