@@ -149,6 +149,17 @@ class TenancyRulesTest {
     assertEquals(false, CONFIG.getNamespacePolicies().forNamespace("elsewhere").isOperatorReadsSecrets());
   }
 
+  /** A misspelt key would allow everything it meant to narrow: the operator refuses the configuration instead. */
+  @Test
+  void aMisspeltPolicyKeyIsRefusedNotIgnored() {
+    var typo = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> load(
+        "namespacePolicies:\n  namespaces:\n    team-a:\n      serviceAcounts: [trainer]\n"));
+    org.junit.jupiter.api.Assertions.assertTrue(typo.getMessage().contains("serviceAcounts"), typo.getMessage());
+    var top = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> load(
+        "namespacePolicies:\n  defaults: {}\n"));
+    org.junit.jupiter.api.Assertions.assertTrue(top.getMessage().contains("defaults"), top.getMessage());
+  }
+
   private static List<Problem> policyProblems(ChainerJob job, OperatorConfig config) {
     return SpecValidator.validate(job, config).stream().filter(p -> p.message().contains("namespacePolicies"))
         .toList();
