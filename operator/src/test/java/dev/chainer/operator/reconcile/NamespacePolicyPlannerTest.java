@@ -16,7 +16,7 @@ import dev.chainer.operator.testing.Observations;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A namespace policy narrowed after a job was accepted: the job waits, it is not failed for a change it did not make. */
+/** A namespace policy narrowed after a job was accepted: it waits, not failed for a change its owner did not make. */
 class NamespacePolicyPlannerTest {
   @Test
   void anAcceptedJobThatANarrowedPolicyNoLongerAllowsWaitsRefusedByConfiguration() {

@@ -3,6 +3,8 @@ package dev.chainer.operator.validation;
 import static dev.chainer.operator.testing.TestJobs.minimal;
 import static dev.chainer.operator.testing.TestJobs.mpi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.config.OperatorConfig;
@@ -17,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** What each namespace's policy lets its jobs ask for, read from an operator configuration as a platform team writes it. */
+/** What each namespace's policy lets its jobs ask for, from an operator configuration as a platform team writes it. */
 class TenancyRulesTest {
   static final String POLICIES = """
       namespacePolicies:
@@ -54,7 +56,8 @@ class TenancyRulesTest {
   }
 
   static Stream<Arguments> cases() {
-    String registry = "imageRegistryDetails:\n  address: r.io\n  username: u\n  passwordSecretRef:\n    name: regcred\n";
+    String registry = "imageRegistryDetails:\n  address: r.io\n  username: u\n  passwordSecretRef:\n"
+        + "    name: regcred\n";
     String secretInput = "inputs:\n- name: keys\n  dataStore:\n    secret: other-job-ssh\n";
     return Stream.of(
         // service accounts: a role that names none runs as "default"
@@ -90,7 +93,7 @@ class TenancyRulesTest {
             + "vmPriority: lowpriority\n"), "spec.vmPriority", "kubernetes.azure.com/scalesetpriority=spot, which jobs "
                 + "in namespace team-c may not (namespacePolicies nodeSelectors: the label "
                 + "kubernetes.azure.com/scalesetpriority is not allowed; allowed labels: none)"),
-        allowed("team-b", minimal("computeTarget: anything\nkubernetes:\n  worker:\n    nodeSelector:\n      gpu: a100\n")),
+        allowed("team-b", mpi("computeTarget: anything\nkubernetes:\n  worker:\n    nodeSelector:\n      gpu: a100\n")),
         // Secrets: the registry password the operator would read, and Secrets mounted as data
         allowed("team-a", minimal(registry)),
         refused("team-b", minimal(registry), "spec.imageRegistryDetails.passwordSecretRef", "asks the operator to "
@@ -127,7 +130,7 @@ class TenancyRulesTest {
       assertEquals(1, tenancy.size(), tenancy.toString());
       assertEquals(field, tenancy.get(0).field());
       assertEquals("InvalidSpec", tenancy.get(0).reason());
-      org.junit.jupiter.api.Assertions.assertTrue(tenancy.get(0).message().contains(message),
+      assertTrue(tenancy.get(0).message().contains(message),
           tenancy.get(0).message());
     }
   }
@@ -152,12 +155,12 @@ class TenancyRulesTest {
   /** A misspelt key would allow everything it meant to narrow: the operator refuses the configuration instead. */
   @Test
   void aMisspeltPolicyKeyIsRefusedNotIgnored() {
-    var typo = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> load(
+    var typo = assertThrows(RuntimeException.class, () -> load(
         "namespacePolicies:\n  namespaces:\n    team-a:\n      serviceAcounts: [trainer]\n"));
-    org.junit.jupiter.api.Assertions.assertTrue(typo.getMessage().contains("serviceAcounts"), typo.getMessage());
-    var top = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> load(
+    assertTrue(typo.getMessage().contains("serviceAcounts"), typo.getMessage());
+    var top = assertThrows(RuntimeException.class, () -> load(
         "namespacePolicies:\n  defaults: {}\n"));
-    org.junit.jupiter.api.Assertions.assertTrue(top.getMessage().contains("defaults"), top.getMessage());
+    assertTrue(top.getMessage().contains("defaults"), top.getMessage());
   }
 
   private static List<Problem> policyProblems(ChainerJob job, OperatorConfig config) {

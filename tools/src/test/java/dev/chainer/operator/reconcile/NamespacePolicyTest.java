@@ -31,8 +31,7 @@ class NamespacePolicyTest {
     teamA.setOperatorReadsSecrets(false);
     teamA.setPriorityClasses(List.of("batch-low"));
     config.getNamespacePolicies().getNamespaces().put("team-a", teamA);
-    try (OperatorHarness h = new OperatorHarness(config, dev.chainer.operator.reconcile.ChainerOperator.Settings
-        .allNamespaces())) {
+    try (OperatorHarness h = new OperatorHarness(config, ChainerOperator.Settings.allNamespaces())) {
       h.kubelet.launcherRunTime(Duration.ofMillis(300)).start();
       for (String ns : List.of("team-a", "team-b")) {
         h.client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("regcred")
