@@ -69,6 +69,8 @@ public class OperatorConfig {
   private boolean kueueIntegration = false;
   /** The Kueue API version the operator speaks: v1beta2 (Kueue 0.15 and later), or v1beta1 for older Kueue. */
   private String kueueApiVersion = "v1beta2";
+  /** What the jobs of each namespace may ask for (service accounts, priority classes, nodes, Secrets). */
+  private NamespacePolicies namespacePolicies = new NamespacePolicies();
 
   public static OperatorConfig defaults() {
     return new OperatorConfig();
@@ -105,6 +107,10 @@ public class OperatorConfig {
     return m;
   }
 
+  public NamespacePolicies getNamespacePolicies() { return namespacePolicies; }
+  public void setNamespacePolicies(NamespacePolicies v) {
+    this.namespacePolicies = v == null ? new NamespacePolicies() : v;
+  }
   public boolean isKueueIntegration() { return kueueIntegration; }
   public String getKueueApiVersion() { return kueueApiVersion; }
   public void setKueueApiVersion(String v) { this.kueueApiVersion = v; }

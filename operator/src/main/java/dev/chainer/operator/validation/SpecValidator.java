@@ -82,6 +82,7 @@ public final class SpecValidator {
     KubernetesRules.check(spec, out);
     SecurityRules.check(spec, config, out);
     QueueRules.checkSpec(context, out);
+    TenancyRules.check(context, out);
   }
 
   /** A job that asks for a Kueue queue must not run before Kueue admits it: the operator must speak Kueue. */
