@@ -2,8 +2,11 @@ package dev.chainer.operator.api;
 
 import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.ValidationRule;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,12 +17,26 @@ import java.util.Map;
  *   <li>Gives every integer inside the embedded Kubernetes types (affinity weights, toleration seconds) a minimum
  *       and maximum: an unbounded integer is stored as any int64, and one that its Java field cannot hold would
  *       make the operator's informer fail to read the object.
+ *   <li>Gives spec.managedBy the rule Kubernetes has for a Job's managedBy ({@link #MANAGED_BY_PATTERN}), so that
+ *       `kubectl apply` refuses a value no controller would ever pick up.
  * </ul>
  */
 public final class CrdSchemaBounds implements SchemaCustomizer.Customizer {
   /** Kubernetes' own range for scheduling weights. */
   private static final double MIN_WEIGHT = 1;
   private static final double MAX_WEIGHT = 100;
+  private static final String SUBDOMAIN = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+  private static final String PATH_SEGMENT = "[-A-Za-z0-9._~%!$&'()*+,;=:]+";
+  /**
+   * A controller's name, as Kubernetes checks a batch/v1 Job's managedBy (pkg/apis/batch/validation,
+   * validateManagedBy with apimachinery's IsDomainPrefixedPath): a DNS-1123 subdomain, '/', then a path of
+   * {@code [A-Za-z0-9/-._~%!$&'()*+,;=:]}; here without empty segments ('//', a trailing '/'), which only hide a
+   * typo. Read alike by Java and by CEL's RE2.
+   */
+  public static final String MANAGED_BY_PATTERN = "^" + SUBDOMAIN + "/" + PATH_SEGMENT + "(/" + PATH_SEGMENT + ")*$";
+  static final String MANAGED_BY_MESSAGE = "managedBy must be a domain-prefixed path such as "
+      + ChainerJobSpec.MANAGED_BY_OPERATOR + " (a lowercase DNS-1123 subdomain, '/', then a path), and not the "
+      + "operator's own name in another case";
 
   @Override
   public JSONSchemaProps apply(JSONSchemaProps root, String input, KubernetesSerialization serialization) {
@@ -35,7 +52,27 @@ public final class CrdSchemaBounds implements SchemaCustomizer.Customizer {
     properties.put("metadata", metadata);
     root.setProperties(properties);
     boundIntegers(root, null);
+    ruleOnManagedBy(properties.get("spec"));
     return root;
+  }
+
+  /** The pattern goes in a double-quoted CEL literal: it holds a single quote. */
+  private static void ruleOnManagedBy(JSONSchemaProps spec) {
+    JSONSchemaProps managedBy = spec == null || spec.getProperties() == null ? null
+        : spec.getProperties().get("managedBy");
+    if (managedBy == null) {
+      return;
+    }
+    String pattern = "\"" + MANAGED_BY_PATTERN.replace("\\", "\\\\") + "\"";
+    String own = ChainerJobSpec.MANAGED_BY_OPERATOR.replace(".", "\\\\.");
+    ValidationRule rule = new ValidationRule();
+    rule.setRule("self.matches(" + pattern + ") && (self == '" + ChainerJobSpec.MANAGED_BY_OPERATOR
+        + "' || !self.matches('^(?i)" + own + "$'))");
+    rule.setMessage(MANAGED_BY_MESSAGE);
+    List<ValidationRule> rules = new ArrayList<>(managedBy.getXKubernetesValidations() == null ? List.of()
+        : managedBy.getXKubernetesValidations());
+    rules.add(rule);
+    managedBy.setXKubernetesValidations(rules);
   }
 
   private static JSONSchemaProps string(Integer maxLength) {

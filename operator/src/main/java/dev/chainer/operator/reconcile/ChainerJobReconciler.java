@@ -18,6 +18,7 @@ import dev.chainer.operator.status.JobTransitions;
 import dev.chainer.operator.status.ObjectRef;
 import dev.chainer.operator.status.Observed;
 import dev.chainer.operator.status.Refusal;
+import dev.chainer.operator.validation.ManagedByRule;
 import dev.chainer.operator.validation.Problem;
 import dev.chainer.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -148,7 +149,8 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
 
   @Override
   public UpdateControl<ChainerJob> reconcile(ChainerJob job, Context<ChainerJob> context) {
-    if (job.getSpec() != null && !job.getSpec().isManagedByOperator()) {
+    if (job.getSpec() != null && !job.getSpec().isManagedByOperator()
+        && ManagedByRule.isValid(job.getSpec().getManagedBy())) {
       return UpdateControl.noUpdate(); // another controller's (MultiKueue's): not even a status is written
     }
     Instant now = clock.instant();

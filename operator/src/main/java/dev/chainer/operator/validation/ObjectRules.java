@@ -257,7 +257,8 @@ public final class ObjectRules {
     long size = 0;
     for (Map.Entry<String, String> e : annotations.entrySet()) {
       qualifiedName(e.getKey(), field, out);
-      size += e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length());
+      // Go's len(): bytes of UTF-8, not characters (ValidateAnnotationsSize).
+      size += PodMetadataRules.bytes(e.getKey()) + PodMetadataRules.bytes(e.getValue());
     }
     if (size > MAX_ANNOTATION_BYTES) {
       out.add(Problem.error(field, "Too long: must have at most " + MAX_ANNOTATION_BYTES + " bytes"));
@@ -519,6 +520,19 @@ public final class ObjectRules {
       if (op.equals("Exists") && t.getValue() != null && !t.getValue().isEmpty()) {
         out.add(Problem.error(at + ".operator", "Invalid value: \"" + t.getValue() + "\": value must be empty when "
             + "`operator` is 'Exists'"));
+      }
+      if (op.equals("Equal") || op.isEmpty()) {
+        String value = t.getValue() == null ? "" : t.getValue();
+        if (!Rules.isLabelValue(value)) {
+          out.add(Problem.error(at + ".value", "Invalid value: \"" + value + "\": a valid label value must be an "
+              + "empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "
+              + "alphanumeric character (at most 63 characters)"));
+        }
+      }
+      // The API server takes a negative tolerationSeconds and treats it as 0 (evict at once): refused as a mistake.
+      if (t.getTolerationSeconds() != null && t.getTolerationSeconds() < 0) {
+        out.add(Problem.error(at + ".tolerationSeconds", "Invalid value: " + t.getTolerationSeconds() + ": must be 0 "
+            + "or more (a negative value means evict at once, as 0 does)"));
       }
       if (t.getTolerationSeconds() != null && !effect.equals("NoExecute")) {
         out.add(Problem.error(at + ".effect", "Invalid value: \"" + effect + "\": effect must be 'NoExecute' when "
