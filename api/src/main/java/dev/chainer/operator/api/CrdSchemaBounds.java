@@ -26,6 +26,11 @@ public final class CrdSchemaBounds implements SchemaCustomizer.Customizer {
   private static final double MIN_WEIGHT = 1;
   private static final double MAX_WEIGHT = 100;
   private static final String SUBDOMAIN = "[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*";
+  /**
+   * An object's name (apimachinery's IsDNS1123Subdomain) as a CEL string literal of an RE2 pattern, for the rules of
+   * the model classes that name Secrets, ConfigMaps, claims, ServiceAccounts, PriorityClasses and queues.
+   */
+  public static final String CEL_OBJECT_NAME = "'^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$'";
   private static final String PATH_SEGMENT = "[-A-Za-z0-9._~%!$&'()*+,;=:]+";
   /**
    * A controller's name, as Kubernetes checks a batch/v1 Job's managedBy (pkg/apis/batch/validation,
