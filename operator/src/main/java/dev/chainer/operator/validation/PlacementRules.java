@@ -31,7 +31,7 @@ final class PlacementRules {
         continue;
       }
       String field = "spec.kubernetes." + role;
-      ObjectRules.tolerations(pod.getTolerations(), field + ".tolerations", out);
+      PodSpecRules.tolerations(pod.getTolerations(), field + ".tolerations", out);
       AffinityRules.check(pod.getAffinity(), field + ".affinity", out);
       contradictions(derived, pod, field, out);
     }

@@ -30,7 +30,7 @@ import java.util.Map;
  * </ul>
  */
 final class PodMetadataRules {
-  static final int MAX_ANNOTATION_BYTES = 256 * 1024;
+  private static final int MAX_ANNOTATION_BYTES = ObjectRules.MAX_ANNOTATION_BYTES;
   /** A pod uid as the launcher's worker-uids annotation records it, with its comma. */
   private static final int UID_BYTES = 37;
 
