@@ -17,6 +17,8 @@ import java.util.Map;
  *   <li>Gives every integer inside the embedded Kubernetes types (affinity weights, toleration seconds) a minimum
  *       and maximum: an unbounded integer is stored as any int64, and one that its Java field cannot hold would
  *       make the operator's informer fail to read the object.
+ *   <li>Gives every toleration the rules the API server checks (pkg/apis/core/validation, ValidateTolerations),
+ *       with lengths bounded so that their cost stays small, and a tolerationSeconds of 0 or more.
  *   <li>Gives spec.managedBy the rule Kubernetes has for a Job's managedBy ({@link #MANAGED_BY_PATTERN}), so that
  *       `kubectl apply` refuses a value no controller would ever pick up.
  * </ul>
@@ -58,7 +60,54 @@ public final class CrdSchemaBounds implements SchemaCustomizer.Customizer {
     root.setProperties(properties);
     boundIntegers(root, null);
     ruleOnManagedBy(properties.get("spec"));
+    tolerationRules(properties.get("spec"), null);
     return root;
+  }
+
+  /** Each toleration list's items, wherever the spec has one (the launcher's and the workers'). */
+  private static void tolerationRules(JSONSchemaProps s, String name) {
+    if (s == null) {
+      return;
+    }
+    if ("tolerations".equals(name) && s.getItems() != null && s.getItems().getSchema() != null) {
+      JSONSchemaProps item = s.getItems().getSchema();
+      Map<String, JSONSchemaProps> fields = item.getProperties();
+      bound(fields.get("key"), 317L); // a qualified name: a 253-character prefix, '/', a 63-character name
+      bound(fields.get("operator"), 16L);
+      bound(fields.get("effect"), 16L);
+      bound(fields.get("value"), 63L); // a label value
+      if (fields.get("tolerationSeconds") != null) {
+        fields.get("tolerationSeconds").setMinimum(0.0);
+      }
+      item.setXKubernetesValidations(List.of(
+          rule("!has(self.operator) || self.operator in ['', 'Exists', 'Equal']",
+              "a toleration's operator must be Exists or Equal"),
+          rule("!has(self.effect) || self.effect in ['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute']",
+              "a toleration's effect must be NoSchedule, PreferNoSchedule or NoExecute"),
+          rule("(has(self.key) && self.key != '') || (has(self.operator) && self.operator == 'Exists')",
+              "a toleration without a key must have operator Exists (it matches every taint)"),
+          rule("!has(self.operator) || self.operator != 'Exists' || !has(self.value) || self.value == ''",
+              "a toleration with operator Exists must have no value"),
+          rule("!has(self.tolerationSeconds) || (has(self.effect) && self.effect == 'NoExecute')",
+              "a toleration's tolerationSeconds needs effect NoExecute")));
+      return;
+    }
+    if (s.getProperties() != null) {
+      s.getProperties().forEach((k, v) -> tolerationRules(v, k));
+    }
+  }
+
+  private static void bound(JSONSchemaProps string, long maxLength) {
+    if (string != null && string.getMaxLength() == null) {
+      string.setMaxLength(maxLength);
+    }
+  }
+
+  private static ValidationRule rule(String expression, String message) {
+    ValidationRule rule = new ValidationRule();
+    rule.setRule(expression);
+    rule.setMessage(message);
+    return rule;
   }
 
   /** The pattern goes in a double-quoted CEL literal: it holds a single quote. */
@@ -70,10 +119,8 @@ public final class CrdSchemaBounds implements SchemaCustomizer.Customizer {
     }
     String pattern = "\"" + MANAGED_BY_PATTERN.replace("\\", "\\\\") + "\"";
     String own = ChainerJobSpec.MANAGED_BY_OPERATOR.replace(".", "\\\\.");
-    ValidationRule rule = new ValidationRule();
-    rule.setRule("self.matches(" + pattern + ") && (self == '" + ChainerJobSpec.MANAGED_BY_OPERATOR
-        + "' || !self.matches('^(?i)" + own + "$'))");
-    rule.setMessage(MANAGED_BY_MESSAGE);
+    ValidationRule rule = rule("self.matches(" + pattern + ") && (self == '" + ChainerJobSpec.MANAGED_BY_OPERATOR
+        + "' || !self.matches('^(?i)" + own + "$'))", MANAGED_BY_MESSAGE);
     List<ValidationRule> rules = new ArrayList<>(managedBy.getXKubernetesValidations() == null ? List.of()
         : managedBy.getXKubernetesValidations());
     rules.add(rule);

@@ -96,6 +96,16 @@ class CrdValidationRulesTest {
             "must not use the operator's keys"),
         Arguments.of(base + "kubernetes:\n  launcher:\n    labels: {volcano.sh/queue-name: q}",
             "must not use the operator's keys"),
+        Arguments.of(base + "kubernetes:\n  worker:\n    tolerations:\n    - {key: gpu, operator: Exist}",
+            "a toleration's operator must be Exists or Equal"),
+        Arguments.of(base + "kubernetes:\n  worker:\n    tolerations:\n    - {key: gpu, operator: Exists, effect: "
+            + "NoEvict}", "a toleration's effect must be"),
+        Arguments.of(base + "kubernetes:\n  launcher:\n    tolerations:\n    - {operator: Equal, value: x}",
+            "a toleration without a key must have operator Exists"),
+        Arguments.of(base + "kubernetes:\n  worker:\n    tolerations:\n    - {key: gpu, operator: Exists, value: x}",
+            "a toleration with operator Exists must have no value"),
+        Arguments.of(base + "kubernetes:\n  worker:\n    tolerations:\n    - {key: gpu, operator: Exists, effect: "
+            + "NoSchedule, tolerationSeconds: 5}", "tolerationSeconds needs effect NoExecute"),
         Arguments.of(base + "runPolicy:\n  schedulingPolicy:\n    queue: Research", "must name a Volcano Queue"),
         Arguments.of(base + "runPolicy:\n  schedulingPolicy:\n    priorityClassName: \"high \"",
             "must name a Volcano Queue"));
@@ -110,7 +120,9 @@ class CrdValidationRulesTest {
             + "    priorityClassName: \"\"\n    labels: {team: a, mychainer.dev/x: y, example.com/chainer.dev: z}",
         "sourceDirectoryDataStore:\n  git: {url: \"git@github.com:chainer/chainer.git\"}",
         "sourceDirectoryDataStore:\n  nfs: {server: 10.0.0.4, path: /exports/code}",
-        "runPolicy:\n  schedulingPolicy:\n    queue: research.gpu")) {
+        "runPolicy:\n  schedulingPolicy:\n    queue: research.gpu",
+        "kubernetes:\n  worker:\n    tolerations:\n    - {key: gpu, operator: Exists, effect: NoExecute, "
+            + "tolerationSeconds: 30}\n    - {operator: Exists}\n    - {key: pool, value: a}")) {
       assertEquals(List.of(), violations(job(base + spec)), spec);
     }
   }
