@@ -233,11 +233,6 @@ final class PodSpecRules {
               + "alphanumeric character (at most 63 characters)"));
         }
       }
-      // The API server takes a negative tolerationSeconds and treats it as 0 (evict at once): refused as a mistake.
-      if (t.getTolerationSeconds() != null && t.getTolerationSeconds() < 0) {
-        out.add(Problem.error(at + ".tolerationSeconds", "Invalid value: " + t.getTolerationSeconds() + ": must be 0 "
-            + "or more (a negative value means evict at once, as 0 does)"));
-      }
       if (t.getTolerationSeconds() != null && !effect.equals("NoExecute")) {
         out.add(Problem.error(at + ".effect", "Invalid value: \"" + effect + "\": effect must be 'NoExecute' when "
             + "`tolerationSeconds` is set"));

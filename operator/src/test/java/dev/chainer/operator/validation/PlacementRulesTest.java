@@ -78,7 +78,8 @@ class PlacementRulesTest {
         Arguments.of(worker("tolerations:\n- key: gpu\n  operator: Exists\n  effect: NoSchedule\n"
             + "  tolerationSeconds: 30\n"), W + ".tolerations[0].effect", "effect must be 'NoExecute'"),
         Arguments.of(worker("tolerations:\n- key: gpu\n  operator: Exists\n  effect: NoExecute\n"
-            + "  tolerationSeconds: -5\n"), W + ".tolerations[0].tolerationSeconds", "must be 0 or more"),
+            + "  tolerationSeconds: -5\n"), W + ".tolerations[0].tolerationSeconds", // the schema's minimum
+            "should be greater than or equal to 0"),
         Arguments.of(worker("tolerations:\n- key: gpu\n  value: \"a b\"\n"), W + ".tolerations[0].value",
             "a valid label value"),
         Arguments.of(worker("tolerations:\n- key: gpu\n  operator: Exists\n  effect: NoEvict\n"),
