@@ -2,6 +2,7 @@ package dev.chainer.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
@@ -13,16 +14,24 @@ import io.fabric8.generator.annotation.ValidationRule;
     value = "[has(self.persistentVolumeClaim), has(self.nfs), has(self.configMap), has(self.secret), has(self.git)]"
         + ".filter(x, x).size() == 1",
     message = "a data store names exactly one of persistentVolumeClaim, nfs, configMap, secret, git")
+@ValidationRule(
+    value = "(!has(self.persistentVolumeClaim) || self.persistentVolumeClaim.matches(" + CrdSchemaBounds.CEL_OBJECT_NAME
+        + ")) && (!has(self.configMap) || self.configMap.matches(" + CrdSchemaBounds.CEL_OBJECT_NAME + "))"
+        + " && (!has(self.secret) || self.secret.matches(" + CrdSchemaBounds.CEL_OBJECT_NAME + "))",
+    message = "persistentVolumeClaim, configMap and secret must be object names: lowercase RFC 1123 subdomains")
 public class DataStore {
+  @Size(max = Limits.MAX_REFERENCE_NAME_LENGTH)
   @JsonPropertyDescription("Name of a PersistentVolumeClaim in the job's namespace.")
   private String persistentVolumeClaim;
 
   @JsonPropertyDescription("An NFS export, mounted directly by the kubelet.")
   private NfsStore nfs;
 
+  @Size(max = Limits.MAX_REFERENCE_NAME_LENGTH)
   @JsonPropertyDescription("Name of a ConfigMap in the job's namespace; each key becomes a file.")
   private String configMap;
 
+  @Size(max = Limits.MAX_REFERENCE_NAME_LENGTH)
   @JsonPropertyDescription("Name of a Secret in the job's namespace; each key becomes a file.")
   private String secret;
 

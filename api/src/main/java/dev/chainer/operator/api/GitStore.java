@@ -5,9 +5,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** A git repository holding the training code. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "!self.url.matches('^[A-Za-z0-9][-A-Za-z0-9+._]*::') && !self.url.matches('[\\\\x00-\\\\x20\\\\x7f]')",
+    message = "git.url must not use git's <transport>::<address> form (ext:: and other remote helpers run programs) "
+        + "or hold spaces or control characters")
 public class GitStore {
   @Required
   @Size(max = 2048)

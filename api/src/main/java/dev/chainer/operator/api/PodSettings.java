@@ -3,6 +3,7 @@ package dev.chainer.operator.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -11,7 +12,28 @@ import java.util.Map;
 
 /** Kubernetes-native settings for the pods of one role (launcher or worker). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "(!has(self.serviceAccountName) || self.serviceAccountName.matches(" + CrdSchemaBounds.CEL_OBJECT_NAME
+        + ")) && (!has(self.schedulerName) || self.schedulerName.matches(" + CrdSchemaBounds.CEL_OBJECT_NAME + "))"
+        + " && (!has(self.priorityClassName) || self.priorityClassName == ''"
+        + " || self.priorityClassName.matches(" + CrdSchemaBounds.CEL_OBJECT_NAME + "))",
+    message = "serviceAccountName, schedulerName and priorityClassName must be object names: lowercase RFC 1123 "
+        + "subdomains (a ServiceAccount's name only, not system:serviceaccount:<namespace>:<name>)")
+@ValidationRule(
+    value = "(!has(self.labels) || self.labels.all(k, !k.matches('" + PodSettings.RESERVED_KEY + "')))"
+        + " && (!has(self.annotations) || self.annotations.all(k, !k.matches('" + PodSettings.RESERVED_KEY + "')))",
+    message = "labels and annotations must not use the operator's keys (chainer.dev/ and its subdomains, "
+        + "app.kubernetes.io/managed-by) or the gang schedulers' (scheduling.k8s.io/group-name, "
+        + "scheduling.x-k8s.io/pod-group, scheduling.volcano.sh/, volcano.sh/)")
 public class PodSettings {
+  /**
+   * The keys the operator sets or owns on the pods, as an RE2 pattern for CEL (the operator's JobLabels.isReserved
+   * is the same rule).
+   */
+  static final String RESERVED_KEY = "(?i)^(([^/]*\\\\.)?chainer\\\\.dev/|app\\\\.kubernetes\\\\.io/managed-by$|"
+      + "scheduling\\\\.k8s\\\\.io/group-name$|scheduling\\\\.x-k8s\\\\.io/pod-group$|pod-group\\\\.scheduling\\\\.sigs\\\\.k8s\\\\.io$|"
+      + "(scheduling\\\\.)?volcano\\\\.sh/)";
+
   @JsonPropertyDescription("CPU / memory requests and limits of the training container. GPUs are set from "
       + "useGpu; a GPU limit given here takes precedence.")
   private ResourceRequirements resources;

@@ -18,6 +18,8 @@ import dev.chainer.operator.status.JobTransitions;
 import dev.chainer.operator.status.ObjectRef;
 import dev.chainer.operator.status.Observed;
 import dev.chainer.operator.status.Refusal;
+import dev.chainer.operator.validation.ManagedByRule;
+import dev.chainer.operator.validation.ObjectRules;
 import dev.chainer.operator.validation.Problem;
 import dev.chainer.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -148,7 +150,8 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
 
   @Override
   public UpdateControl<ChainerJob> reconcile(ChainerJob job, Context<ChainerJob> context) {
-    if (job.getSpec() != null && !job.getSpec().isManagedByOperator()) {
+    if (job.getSpec() != null && !job.getSpec().isManagedByOperator()
+        && ManagedByRule.isValid(job.getSpec().getManagedBy())) {
       return UpdateControl.noUpdate(); // another controller's (MultiKueue's): not even a status is written
     }
     Instant now = clock.instant();
@@ -408,6 +411,9 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
       return null;
     }
     String key = registry.getPasswordSecretRef().getKey() == null ? "password" : registry.getPasswordSecretRef().getKey();
+    if (!ObjectRules.isDnsSubdomain(registry.getPasswordSecretRef().getName())) {
+      return null; // never put in a request path (the validator refuses the job for it)
+    }
     Secret secret = context.getClient().secrets().inNamespace(job.getMetadata().getNamespace())
         .withName(registry.getPasswordSecretRef().getName()).get();
     String value = secret == null ? null : secret.getData() == null ? null : secret.getData().get(key);

@@ -42,7 +42,7 @@ public final class LauncherPod {
         .editMetadata()
         .withLabels(TrainingPod.podMetadata(ctx, role, JobLabels.ROLE_LAUNCHER).getLabels())
         .addToLabels(JobLabels.ATTEMPT, Integer.toString(ctx.attempt()))
-        .withAnnotations(role.getAnnotations())
+        .withAnnotations(JobLabels.userKeys(role.getAnnotations()))
         .addToAnnotations(RunSpec.ANNOTATION, RunSpec.snapshot(ctx.spec()))
         .endMetadata()
         .withSpec(ImagePull.apply(RestrictedPod.secure(pod.build(), ctx.security()), ctx))

@@ -136,9 +136,10 @@ public final class TrainingPod {
   public static ObjectMeta podMetadata(RenderContext ctx, PodSettings role, String roleName) {
     Map<String, String> labels = new LinkedHashMap<>();
     if (role.getLabels() != null) {
-      labels.putAll(role.getLabels());
+      labels.putAll(JobLabels.userKeys(role.getLabels()));
     }
     labels.putAll(JobLabels.labels(ctx.jobName(), roleName));
-    return new ObjectMetaBuilder().withLabels(labels).withAnnotations(role.getAnnotations()).build();
+    return new ObjectMetaBuilder().withLabels(labels).withAnnotations(JobLabels.userKeys(role.getAnnotations()))
+        .build();
   }
 }

@@ -81,21 +81,27 @@ final class QueueRules {
   /** The pods' PriorityClasses and Kueue labels, and the gang's settings. */
   static void checkSpec(JobContext context, List<Problem> out) {
     ChainerJobSpec spec = context.spec();
+    String namespace = context.job().getMetadata() == null ? null : context.job().getMetadata().getNamespace();
     if (spec.getKubernetes() != null) {
-      checkPod(spec.getKubernetes().getLauncher(), "spec.kubernetes.launcher", out);
-      checkPod(spec.getKubernetes().getWorker(), "spec.kubernetes.worker", out);
+      for (String role : List.of("launcher", "worker")) {
+        PodSettings pod = role.equals("launcher") ? spec.getKubernetes().getLauncher()
+            : spec.getKubernetes().getWorker();
+        checkPod(pod, "spec.kubernetes." + role, namespace, out);
+        checkScheduler(pod, "spec.kubernetes." + role, context, out);
+      }
     }
     SchedulingPolicy policy = spec.getRunPolicy() == null ? null : spec.getRunPolicy().getSchedulingPolicy();
     if (policy != null) {
-      checkGang(policy, context.effective(), context.config().getGangScheduler(), out);
+      checkGang(policy, context.effective(), context.config().getGangScheduler(), namespace, out);
     }
   }
 
-  private static void checkPod(PodSettings pod, String field, List<Problem> out) {
+  private static void checkPod(PodSettings pod, String field, String namespace, List<Problem> out) {
     if (pod == null) {
       return;
     }
     priorityClass(pod.getPriorityClassName(), field + ".priorityClassName", out);
+    systemPriorityClass(pod.getPriorityClassName(), field + ".priorityClassName", namespace, out);
     if (pod.getLabels() != null) {
       for (String key : pod.getLabels().keySet()) {
         String meant = key.equals(Kueue.QUEUE_NAME) || key.equals(Kueue.PRIORITY_CLASS) ? key : kueueKey(key);
@@ -108,8 +114,40 @@ final class QueueRules {
     }
   }
 
+  /**
+   * The pods of an MPI job go to the configured gang scheduler, unless they name a scheduler: then they skip their
+   * PodGroup, and the gang (and a Volcano queue's quota) is bypassed.
+   */
+  private static void checkScheduler(PodSettings pod, String field, JobContext context, List<Problem> out) {
+    GangScheduler gang = context.config().getGangScheduler();
+    String name = pod == null ? null : pod.getSchedulerName();
+    if (name == null || gang == null || gang == GangScheduler.NONE || !context.effective().mpi()) {
+      return;
+    }
+    String gangName = context.config().gangSchedulerNameOrDefault();
+    if (!name.equals(gangName)) {
+      out.add(Problem.error(field + ".schedulerName", "names the scheduler " + shown(name) + ", but the operator "
+          + "hands an MPI job's pods to its gang scheduler (" + gangName + "): with another scheduler they would "
+          + "skip their PodGroup and be placed one by one, past the gang and its queue; leave schedulerName out"));
+    }
+  }
+
+  /**
+   * The two system PriorityClasses are for kube-system's pods: kube-apiserver limits them there by default (the
+   * Priority admission plugin refused them elsewhere up to 1.16; since 1.17 its default ResourceQuota admission
+   * configuration makes them a limited resource, so a pod elsewhere is refused unless an administrator granted a
+   * quota for them), and a training job that outranks the cluster's own components could evict them.
+   */
+  private static void systemPriorityClass(String name, String field, String namespace, List<Problem> out) {
+    if (name != null && SYSTEM_PRIORITY_CLASSES.contains(name) && !"kube-system".equals(namespace)) {
+      out.add(Problem.error(field, "names " + name + ", which Kubernetes keeps for the pods of kube-system (the "
+          + "job's namespace is " + (namespace == null ? "not given" : namespace) + "): the pods would be refused, "
+          + "or outrank the cluster's own components; use a PriorityClass of your own"));
+    }
+  }
+
   private static void checkGang(SchedulingPolicy policy, EffectiveSpec effective, GangScheduler gang,
-      List<Problem> out) {
+      String namespace, List<Problem> out) {
     String field = "spec.runPolicy.schedulingPolicy";
     List<String> set = new ArrayList<>();
     if (policy.getMinAvailable() != null) {
@@ -126,6 +164,8 @@ final class QueueRules {
     if (policy.getPriorityClassName() != null) {
       set.add("priorityClassName");
       priorityClass(policy.getPriorityClassName(), field + ".priorityClassName", out);
+      systemPriorityClass(policy.getPriorityClassName(), field + ".priorityClassName",
+          namespace, out);
     }
     if (policy.getScheduleTimeoutSeconds() != null) {
       set.add("scheduleTimeoutSeconds");

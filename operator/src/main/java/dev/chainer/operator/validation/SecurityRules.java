@@ -8,7 +8,10 @@ import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.spec.SecuritySettings;
 import java.util.List;
 
-/** What a job's security profile allows: no root user under "restricted", and only the volume types it permits. */
+/**
+ * What a job's security profile allows: no root user under "restricted", only the volume types it permits, and no
+ * security profile annotation that lifts its confinement ({@link SecurityAnnotations}).
+ */
 final class SecurityRules {
   private static final String NFS = "is an NFS volume, which the Pod Security Standard restricted does not allow "
       + "(only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret); "
@@ -18,7 +21,10 @@ final class SecurityRules {
 
   static void check(ChainerJobSpec spec, OperatorConfig config, List<Problem> out) {
     KubernetesSettings k = spec.getKubernetes() == null ? new KubernetesSettings() : spec.getKubernetes();
-    if (!SecuritySettings.of(spec, config).restricted()) {
+    boolean restricted = SecuritySettings.of(spec, config).restricted();
+    SecurityAnnotations.check(k.getLauncher(), "spec.kubernetes.launcher", restricted, out);
+    SecurityAnnotations.check(k.getWorker(), "spec.kubernetes.worker", restricted, out);
+    if (!restricted) {
       for (String field : new String[] {"runAsUser", "runAsGroup"}) {
         Long value = field.equals("runAsUser") ? k.getRunAsUser() : k.getRunAsGroup();
         if (value != null) {

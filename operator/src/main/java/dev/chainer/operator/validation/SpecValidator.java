@@ -82,6 +82,12 @@ public final class SpecValidator {
     KubernetesRules.check(spec, out);
     SecurityRules.check(spec, config, out);
     QueueRules.checkSpec(context, out);
+    ManagedByRule.check(spec, out);
+    PodMetadataRules.check(context, out);
+    PlacementRules.check(spec, config, out);
+    ObjectNames.checkRoles(spec, out);
+    DataStoreRules.check(spec, out);
+    ImageRules.check(spec, out);
     TenancyRules.check(context, out);
   }
 

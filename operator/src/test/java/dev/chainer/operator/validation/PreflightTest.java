@@ -37,9 +37,9 @@ class PreflightTest {
             + "      limits:\n        cpu: 2\n"), "spec.kubernetes.launcher.resources",
             "must be less than or equal to cpu limit"),
         Arguments.of(mpi("kubernetes:\n  worker:\n    tolerations:\n    - key: gpu\n      operator: Sideways\n"),
-            "spec.kubernetes.worker.tolerations", "Unsupported value: \"Sideways\""),
+            "spec.kubernetes.worker.tolerations[0].operator", "Unsupported value: \"Sideways\""),
         Arguments.of(minimal("kubernetes:\n  launcher:\n    labels:\n      \"bad key\": x\n"),
-            "spec.kubernetes.launcher.labels", "\"bad key\""),
+            "spec.kubernetes.launcher.labels[bad key]", "\"bad key\""),
         Arguments.of(minimal("kubernetes:\n  launcher:\n    serviceAccountName: Bad_Name\n"),
             "spec.kubernetes.launcher.serviceAccountName", "RFC 1123 subdomain"),
         Arguments.of(mpi("kubernetes:\n  worker:\n    priorityClassName: \"high priority\"\n"),
@@ -47,8 +47,8 @@ class PreflightTest {
         Arguments.of(minimal("kubernetes:\n  launcher:\n    schedulerName: My_Scheduler\n"),
             "spec.kubernetes.launcher.schedulerName", "RFC 1123 subdomain"),
         Arguments.of(minimal("inputs:\n- name: d\n  dataStore:\n    persistentVolumeClaim: Bad_PVC\n"),
-            "spec.inputs", "Bad_PVC"),
-        Arguments.of(minimal("customDockerImage: \"my image:1\"\n"), "spec.customDockerImage", "whitespace"));
+            "spec.inputs[0].dataStore.persistentVolumeClaim", "Bad_PVC"),
+        Arguments.of(minimal("customDockerImage: \"my image:1\"\n"), "spec.customDockerImage", "no spaces"));
   }
 
   @ParameterizedTest

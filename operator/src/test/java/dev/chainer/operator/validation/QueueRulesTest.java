@@ -205,8 +205,22 @@ class QueueRulesTest {
     assertRefused(errors(mpi("userManaged: true\nkubernetes:\n  worker:\n    priorityClassName: system-high\n"),
         config(GangScheduler.NONE)), "spec.kubernetes.worker.priorityClassName", "prefix 'system-' is reserved",
         "system-cluster-critical and system-node-critical", "got 'system-high'");
-    assertEquals(List.of(), errors(mpi("userManaged: true\nkubernetes:\n  worker:\n    priorityClassName: "
-        + "system-node-critical\n  launcher:\n    priorityClassName: high-priority\n"), config(GangScheduler.NONE)));
+    ChainerJob system = mpi("userManaged: true\nkubernetes:\n  worker:\n    priorityClassName: "
+        + "system-node-critical\n  launcher:\n    priorityClassName: high-priority\n");
+    system.getMetadata().setNamespace("kube-system");
+    assertEquals(List.of(), errors(system, config(GangScheduler.NONE)));
+  }
+
+  /** Kubernetes keeps its two system classes for kube-system (a default quota limits them there). */
+  @ParameterizedTest
+  @ValueSource(strings = {"system-node-critical", "system-cluster-critical"})
+  void systemPriorityClassOutsideKubeSystemIsRefused(String name) {
+    assertRefused(errors(mpi("userManaged: true\nkubernetes:\n  worker:\n    priorityClassName: " + name + "\n"),
+        config(GangScheduler.NONE)), "spec.kubernetes.worker.priorityClassName", "names " + name,
+        "keeps for the pods of kube-system", "namespace is team-a");
+    ChainerJob gang = mpi("userManaged: true\nrunPolicy:\n  schedulingPolicy:\n    priorityClassName: " + name
+        + "\n");
+    assertRefused(errors(gang, config(GangScheduler.VOLCANO)), POLICY + ".priorityClassName", "kube-system");
   }
 
   static Stream<Arguments> badVolcanoQueues() {
@@ -298,5 +312,17 @@ class QueueRulesTest {
     assertEquals(Kueue.QUEUE_NAME, QueueRules.kueueKey("kueue.x-k8s.io/queue_name"));
     assertEquals(null, QueueRules.kueueKey(Kueue.QUEUE_NAME));
     assertEquals(null, QueueRules.kueueKey("example.com/queue-name"));
+  }
+
+  /** A schedulerName of the MPI job's own sends its pods past their PodGroup: the gang and its queue are bypassed. */
+  @ParameterizedTest
+  @ValueSource(strings = {"launcher", "worker"})
+  void aSchedulerOtherThanTheGangSchedulerIsRefused(String role) {
+    String spec = "userManaged: true\nkubernetes:\n  " + role + ":\n    schedulerName: default-scheduler\n";
+    assertRefused(errors(mpi(spec), config(GangScheduler.VOLCANO)), "spec.kubernetes." + role + ".schedulerName",
+        "names the scheduler 'default-scheduler'", "its gang scheduler (volcano)", "skip their PodGroup");
+    assertEquals(List.of(), errors(mpi(spec.replace("default-scheduler", "volcano")), config(GangScheduler.VOLCANO)));
+    assertEquals(List.of(), errors(mpi(spec), config(GangScheduler.NONE)));
+    assertEquals(List.of(), errors(minimal(spec), config(GangScheduler.VOLCANO)));
   }
 }

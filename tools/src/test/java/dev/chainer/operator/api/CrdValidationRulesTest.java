@@ -62,7 +62,69 @@ class CrdValidationRulesTest {
         Arguments.of(base + "pipRequirementsFile: a\npipRequirementsFilePath: b", "deprecated *Path alias"),
         Arguments.of(base + "sourceDirectoryDataStore:\n  configMap: a\n  secret: b", "exactly one of"),
         Arguments.of(base + "imageRegistryDetails:\n  pullSecretName: a\n  username: u",
-            "either pullSecretName or address"));
+            "either pullSecretName or address"),
+        Arguments.of(base + "managedBy: \"\"", "managedBy must be a domain-prefixed path"),
+        Arguments.of(base + "managedBy: \" \"", "managedBy must be a domain-prefixed path"),
+        Arguments.of(base + "managedBy: chainer-operator", "managedBy must be a domain-prefixed path"),
+        Arguments.of(base + "managedBy: Example.com/ctl", "managedBy must be a domain-prefixed path"),
+        Arguments.of(base + "managedBy: example.com//ctl", "managedBy must be a domain-prefixed path"),
+        Arguments.of(base + "managedBy: chainer.dev/chainer-operator/", "managedBy must be a domain-prefixed path"),
+        Arguments.of(base + "managedBy: \"chainer.dev/chainer\u2010operator\"", "managedBy must be a domain-prefixed"),
+        Arguments.of(base + "managedBy: chainer.dev/Chainer-Operator", "not the operator's own name in another case"),
+        Arguments.of(base + "sourceDirectoryDataStore:\n  nfs: {server: \"\", path: /exports}",
+            "nfs.server must be the NFS server's host name"),
+        Arguments.of(base + "sourceDirectoryDataStore:\n  nfs: {server: \"nfs local\", path: /exports}",
+            "nfs.server must be the NFS server's host name"),
+        Arguments.of(base + "sourceDirectoryDataStore:\n  nfs: {server: nfs, path: exports}",
+            "nfs.path must be an absolute path"),
+        Arguments.of(base + "sourceDirectoryDataStore:\n  git: {url: \"ext::sh -c id\"}", "git.url must not use"),
+        Arguments.of(base + "sourceDirectoryDataStore:\n  git: {url: \"fd::3\"}", "git.url must not use"),
+        Arguments.of(base + "sourceDirectoryDataStore:\n  git: {url: \"https://x/r\\0.git\"}", "git.url must not use"),
+        Arguments.of(base + "sourceDirectoryDataStore:\n  secret: ../../other-namespace/secrets/x",
+            "must be object names"),
+        Arguments.of(base + "inputs:\n- name: d\n  dataStore: {persistentVolumeClaim: Data_1}", "must be object names"),
+        Arguments.of(base + "inputs:\n- name: d\n  dataStore: {configMap: \"a/b\"}", "must be object names"),
+        Arguments.of(base + "kubernetes:\n  worker:\n    serviceAccountName: \"system:serviceaccount:ns:sa\"",
+            "must be object names"),
+        Arguments.of(base + "kubernetes:\n  launcher:\n    schedulerName: My Scheduler", "must be object names"),
+        Arguments.of(base + "kubernetes:\n  launcher:\n    priorityClassName: High", "must be object names"),
+        Arguments.of(base + "kubernetes:\n  worker:\n    labels: {chainer.dev/job-name: x}",
+            "must not use the operator's keys"),
+        Arguments.of(base + "kubernetes:\n  worker:\n    annotations: {sub.Chainer.dev/x: x}",
+            "must not use the operator's keys"),
+        Arguments.of(base + "kubernetes:\n  launcher:\n    annotations: {scheduling.k8s.io/group-name: g}",
+            "must not use the operator's keys"),
+        Arguments.of(base + "kubernetes:\n  launcher:\n    labels: {volcano.sh/queue-name: q}",
+            "must not use the operator's keys"),
+        Arguments.of(base + "kubernetes:\n  worker:\n    tolerations:\n    - {key: gpu, operator: Exist}",
+            "a toleration's operator must be Exists or Equal"),
+        Arguments.of(base + "kubernetes:\n  worker:\n    tolerations:\n    - {key: gpu, operator: Exists, effect: "
+            + "NoEvict}", "a toleration's effect must be"),
+        Arguments.of(base + "kubernetes:\n  launcher:\n    tolerations:\n    - {operator: Equal, value: x}",
+            "a toleration without a key must have operator Exists"),
+        Arguments.of(base + "kubernetes:\n  worker:\n    tolerations:\n    - {key: gpu, operator: Exists, value: x}",
+            "a toleration with operator Exists must have no value"),
+        Arguments.of(base + "kubernetes:\n  worker:\n    tolerations:\n    - {key: gpu, operator: Exists, effect: "
+            + "NoSchedule, tolerationSeconds: 5}", "tolerationSeconds needs effect NoExecute"),
+        Arguments.of(base + "runPolicy:\n  schedulingPolicy:\n    queue: Research", "must name a Volcano Queue"),
+        Arguments.of(base + "runPolicy:\n  schedulingPolicy:\n    priorityClassName: \"high \"",
+            "must name a Volcano Queue"));
+  }
+
+  /** What these rules must let through: the operator's own name, other controllers, ordinary names and keys. */
+  @Test
+  void validNamesAndKeysPass() throws Exception {
+    String base = "sourceDirectory: /app\nentryScript: t.py\n";
+    for (String spec : List.of("managedBy: chainer.dev/chainer-operator", "managedBy: kueue.x-k8s.io/multikueue",
+        "managedBy: example.com/team/ctl-v2", "kubernetes:\n  worker:\n    serviceAccountName: trainer.v2\n"
+            + "    priorityClassName: \"\"\n    labels: {team: a, mychainer.dev/x: y, example.com/chainer.dev: z}",
+        "sourceDirectoryDataStore:\n  git: {url: \"git@github.com:chainer/chainer.git\"}",
+        "sourceDirectoryDataStore:\n  nfs: {server: 10.0.0.4, path: /exports/code}",
+        "runPolicy:\n  schedulingPolicy:\n    queue: research.gpu",
+        "kubernetes:\n  worker:\n    tolerations:\n    - {key: gpu, operator: Exists, effect: NoExecute, "
+            + "tolerationSeconds: 30}\n    - {operator: Exists}\n    - {key: pool, value: a}")) {
+      assertEquals(List.of(), violations(job(base + spec)), spec);
+    }
   }
 
   @ParameterizedTest
