@@ -192,7 +192,7 @@ class RenderCommandTest {
         frameworkVersions:
           "7.0.0": {cpuImage: registry.corp/chainer:7-cpu, gpuImage: registry.corp/chainer:7-gpu}
         """);
-    Result r = render(Repository.path("examples/environment-definition-mpich.yaml"), config);
+    Result r = render(Repository.path("examples/environment-definition.yaml"), config);
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains(".svc.corp.internal:2"), r.out());
   }
