@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainer.operator.config.FrameworkImages;
 import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.spec.EffectiveSpec;
 import dev.chainer.operator.testing.Repository;
+import dev.chainer.operator.validation.JobFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -89,6 +92,19 @@ class TrainingImagesTest {
     built.values().forEach(image -> assertTrue(image.startsWith(registry + "/chainermn:"), image));
   }
 
+  /** An example's image, default or named in full, is one the script builds for the registry the name carries. */
+  @Test
+  void everyExampleRunsAnImageTheScriptBuilds() throws Exception {
+    try (Stream<Path> files = Files.list(Repository.path("examples"))) {
+      for (Path example : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        String image = EffectiveSpec.of(JobFiles.read(example).getSpec(), OperatorConfig.defaults()).image();
+        int repository = image.lastIndexOf("/chainermn:");
+        assertTrue(repository > 0, example + " runs " + image + ", which scripts/build-images.sh does not build");
+        assertTrue(builtBy(image.substring(0, repository)).containsValue(image), example + ": " + image);
+      }
+    }
+  }
+
   @Test
   void everyRecipePinsTheFrameworkVersionsChainerAndACupyItAcceptsForTheCudaItsTagAndBaseSay() throws Exception {
     OperatorConfig config = OperatorConfig.defaults();
@@ -149,7 +165,7 @@ class TrainingImagesTest {
 
   @Test
   void theRegistrySettingQualifiesBareNamesInEitherOrderAndLeavesFullReferencesAlone(
-      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+      @TempDir Path dir) throws Exception {
     String versions = """
         frameworkVersions:
           "7.0.0": {cpuImage: "chainermn:7.0.0-cpu", gpuImage: "registry.corp/chainer:7-gpu"}

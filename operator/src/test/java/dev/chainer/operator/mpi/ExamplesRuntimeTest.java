@@ -22,14 +22,17 @@ import java.io.DataOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,6 +64,25 @@ class ExamplesRuntimeTest {
   @BeforeAll
   static void requireRealChainer() {
     CheckpointResumeRuntimeTest.requireRealChainer();
+  }
+
+  /** The examples the tests below train: a new example must join them. */
+  private static final Set<String> TRAINED = Set.of("single-process-cpu.yaml", "environment-definition.yaml",
+      "lowpriority-outputs-checkpoints.yaml", "chainermn-mnist-openmpi-gpu.yaml", "resume-from-checkpoint.yaml");
+
+  /** Every example is trained here, and its code is the repository's, in the ConfigMap the README makes of it. */
+  @Test
+  void everyExampleIsTrainedHereFromCodeInTheRepository() throws Exception {
+    try (Stream<Path> files = Files.list(Repository.path("examples"))) {
+      List<Path> examples = files.filter(f -> f.toString().endsWith(".yaml")).toList();
+      assertEquals(TRAINED, examples.stream().map(f -> f.getFileName().toString()).collect(Collectors.toSet()));
+      for (Path example : examples) {
+        ChainerJobSpec spec = JobFiles.read(example).getSpec();
+        assertEquals("mnist-code", spec.getSourceDirectoryDataStore().getConfigMap(), example.toString());
+        assertTrue(Files.isRegularFile(Repository.path("examples/mnist").resolve(spec.getEntryScript())),
+            example + ": " + spec.getEntryScript());
+      }
+    }
   }
 
   @Test
@@ -191,7 +213,7 @@ class ExamplesRuntimeTest {
     Files.createDirectories(source());
     try (Stream<Path> files = Files.list(Repository.path("examples/mnist"))) {
       for (Path f : files.toList()) {
-        Files.copy(f, source().resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(f, source().resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
       }
     }
   }
