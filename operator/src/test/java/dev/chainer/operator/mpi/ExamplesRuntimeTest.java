@@ -130,6 +130,7 @@ class ExamplesRuntimeTest {
     spec.getScriptParams().remove("--gpu");
     spec.getScriptParams().put("--communicator", TextNode.valueOf("naive"));
     spec.getDistributedTraining().getMpi().setProcessCountPerNode(1);
+    withTestData(gpu); // unused by the script, which has --data
     writeMnist(relocated(Path.of(spec.getInputs().get(0).getPathOnCompute())));
     String log = runMpi(gpu);
     assertTrained(log, 20);
@@ -156,7 +157,10 @@ class ExamplesRuntimeTest {
     return job;
   }
 
-  /** The job's environment gets CHAINER_DATASET_ROOT, where the script then finds the test's MNIST. */
+  /**
+   * The job's environment gets CHAINER_DATASET_ROOT, where the script finds the test's MNIST unless --data says
+   * otherwise.
+   */
   private void withTestData(ChainerJob job) throws Exception {
     Path root = dir.resolve("datasets");
     writeMnist(root.resolve("mnist"));
@@ -167,6 +171,9 @@ class ExamplesRuntimeTest {
       env.putAll(current);
     }
     env.put("CHAINER_DATASET_ROOT", root.toString());
+    // Every rank of every "node" shares this machine's few cores: ranks waiting in a collective yield them instead
+    // of spinning (Open MPI spins unless it knows a node is oversubscribed, and the hostfile says it is not).
+    env.put("OMPI_MCA_mpi_yield_when_idle", "1");
     if (definition != null) {
       definition.setEnvironmentVariables(env);
     } else {
