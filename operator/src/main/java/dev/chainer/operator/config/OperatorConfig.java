@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What a platform team tunes without rebuilding the operator: images per framework version, node
@@ -22,6 +23,11 @@ import java.util.Map;
 public class OperatorConfig {
   private String defaultFrameworkVersion = "5.1.0";
   private Map<String, FrameworkImages> frameworkVersions = defaultFrameworks();
+  /**
+   * The registry (a host, optionally with a path) the training images named without one come from: the built-in
+   * defaults, chainermn:<version>-<device>, as scripts/build-images.sh pushes them there.
+   */
+  private String trainingImageRegistry = FrameworkImages.DEFAULT_REGISTRY;
   private String gpuResourceName = "nvidia.com/gpu";
   private String computeTargetNodeLabel = "kubernetes.azure.com/agentpool";
   private String vmSizeNodeLabel = "node.kubernetes.io/instance-type";
@@ -90,12 +96,17 @@ public class OperatorConfig {
     }
   }
 
+  /**
+   * The images images/chainermn/<tag>/Dockerfile builds (TrainingImagesTest keeps both in step). Chainer 5 needs CuPy
+   * 5, whose newest CUDA is 10.1; Chainer 7.0.0 takes any CuPy 7 (its own requirement: >=7.0.0,<8), and CuPy 7.8.0 is
+   * the first with CUDA 11.0, the newest CUDA any Chainer can use. The CUDA 9.0 images of Azure ML's era are gone.
+   */
   private static Map<String, FrameworkImages> defaultFrameworks() {
     Map<String, FrameworkImages> m = new LinkedHashMap<>();
-    m.put("5.1.0", new FrameworkImages("chainer-operator/chainermn:5.1.0-cpu",
-        "chainer-operator/chainermn:5.1.0-cuda9.0", List.of("chainer==5.1.0"), List.of("cupy-cuda90==5.2.0")));
-    m.put("7.0.0", new FrameworkImages("chainer-operator/chainermn:7.0.0-cpu",
-        "chainer-operator/chainermn:7.0.0-cuda9.0", List.of("chainer==7.0.0"), List.of("cupy-cuda90==7.0.0")));
+    m.put("5.1.0", new FrameworkImages("chainermn:5.1.0-cpu", "chainermn:5.1.0-cuda10.1",
+        List.of("chainer==5.1.0"), List.of("cupy-cuda101==5.4.0")));
+    m.put("7.0.0", new FrameworkImages("chainermn:7.0.0-cpu", "chainermn:7.0.0-cuda11.0",
+        List.of("chainer==7.0.0"), List.of("cupy-cuda110==7.8.0")));
     return m;
   }
 
@@ -135,7 +146,21 @@ public class OperatorConfig {
   public String getDefaultFrameworkVersion() { return defaultFrameworkVersion; }
   public void setDefaultFrameworkVersion(String v) { this.defaultFrameworkVersion = v; }
   public Map<String, FrameworkImages> getFrameworkVersions() { return frameworkVersions; }
-  public void setFrameworkVersions(Map<String, FrameworkImages> v) { this.frameworkVersions = v; }
+  public void setFrameworkVersions(Map<String, FrameworkImages> v) {
+    this.frameworkVersions = v;
+    pullFrameworkImagesFrom(trainingImageRegistry);
+  }
+  public String getTrainingImageRegistry() { return trainingImageRegistry; }
+  public void setTrainingImageRegistry(String v) {
+    this.trainingImageRegistry = v;
+    pullFrameworkImagesFrom(v);
+  }
+  /** Either key may come first in the YAML: each hands the registry to every version's images. */
+  private void pullFrameworkImagesFrom(String registry) {
+    if (frameworkVersions != null) {
+      frameworkVersions.values().stream().filter(Objects::nonNull).forEach(f -> f.pullFrom(registry));
+    }
+  }
   public String getGpuResourceName() { return gpuResourceName; }
   public void setGpuResourceName(String v) { this.gpuResourceName = v; }
   public String getComputeTargetNodeLabel() { return computeTargetNodeLabel; }

@@ -192,9 +192,10 @@ class RenderCommandTest {
         frameworkVersions:
           "7.0.0": {cpuImage: registry.corp/chainer:7-cpu, gpuImage: registry.corp/chainer:7-gpu}
         """);
-    Result r = render(Repository.path("examples/environment-definition-mpich.yaml"), config);
+    Result r = render(Repository.path("examples/environment-definition.yaml"), config);
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains(".svc.corp.internal:2"), r.out());
+    assertTrue(r.out().contains(".svc.corp.internal slots=2"), r.out());
+    assertTrue(r.out().contains("image: registry.corp/chainer:7-cpu"), "the configured default image: " + r.out());
   }
 
   @Test

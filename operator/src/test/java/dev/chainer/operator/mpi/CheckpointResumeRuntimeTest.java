@@ -85,7 +85,8 @@ class CheckpointResumeRuntimeTest {
     }
   }
 
-  private static OperatorConfig config() {
+  /** The operator's defaults with the test machine's programs: the venv's Python, Debian's mpiruns. */
+  static OperatorConfig config() {
     OperatorConfig config = OperatorConfig.defaults();
     config.setPythonCommand(PYTHON);
     config.setMpirunCommands(Map.of(MpiImplementation.OpenMPI, "/usr/bin/mpirun.openmpi",

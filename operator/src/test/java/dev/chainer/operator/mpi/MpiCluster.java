@@ -341,10 +341,13 @@ final class MpiCluster implements AutoCloseable {
           Files.setAttribute(made, "unix:gid", fsGroup.intValue());
         }
         continue;
-      } else if (volume.getSecret() != null) {
+      } else if (volume.getSecret() != null && volume.getSecret().getSecretName()
+          .equals(objects.sshSecret().orElseThrow().getMetadata().getName())) {
         files = objects.sshSecret().orElseThrow().getStringData();
         mode = PosixFilePermissions.toString(permissions(volume.getSecret().getDefaultMode()));
-      } else if (volume.getConfigMap() != null) {
+      } else if (volume.getConfigMap() != null && volume.getConfigMap().getName()
+          .equals(objects.mpiConfigMap().orElseThrow().getMetadata().getName())) {
+        // Not a job's own code in a ConfigMap: its copy step's result is the test's to provide.
         files = objects.mpiConfigMap().orElseThrow().getData();
         mode = "rw-r--r--";
       } else {

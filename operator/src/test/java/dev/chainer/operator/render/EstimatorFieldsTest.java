@@ -107,9 +107,9 @@ class EstimatorFieldsTest {
   void useGpuRequestsOneGpuPerProcessAndTheGpuImageAndCupy() {
     Rendered r = Rendered.of(mpi("useGpu: true"));
     assertEquals(new Quantity("2"), r.worker().getResources().getLimits().get("nvidia.com/gpu"));
-    assertEquals("chainer-operator/chainermn:7.0.0-cuda9.0", r.worker().getImage());
+    assertEquals("chainer-operator/chainermn:7.0.0-cuda11.0", r.worker().getImage());
     assertNull(r.launcher().getResources(), "the MPI launcher needs no GPU");
-    assertTrue(argv(init(r.workerPod(), "install-pip-packages")).contains("cupy-cuda90==7.0.0"));
+    assertTrue(argv(init(r.workerPod(), "install-pip-packages")).contains("cupy-cuda110==7.8.0"));
     Rendered single = Rendered.of(minimal("useGpu: true"));
     assertEquals(new Quantity("1"), single.launcher().getResources().getLimits().get("nvidia.com/gpu"));
   }
@@ -269,9 +269,9 @@ class EstimatorFieldsTest {
   @Test
   void frameworkVersionPicksImageAndChainerPackage() {
     Rendered r = Rendered.of(job("sourceDirectory: /a\nentryScript: t.py\nframeworkVersion: \"5.1.0\"\nuseGpu: true"));
-    assertEquals("chainer-operator/chainermn:5.1.0-cuda9.0", r.launcher().getImage());
+    assertEquals("chainer-operator/chainermn:5.1.0-cuda10.1", r.launcher().getImage());
     assertTrue(argv(init(r.launcherPod(), "install-pip-packages")).containsAll(List.of("chainer==5.1.0",
-        "cupy-cuda90==5.2.0")));
+        "cupy-cuda101==5.4.0")));
   }
 
   @Test
