@@ -30,16 +30,20 @@ final class GoYamlScalars {
     return "<<".equals(e.getValue()) && (e.getTag() == null ? e.isPlain() : e.getTag().equals(TAG + "merge"));
   }
 
-  /** The JSON value of a scalar; NaN and infinities stay doubles (a key may hold them, a value may not). */
-  static JsonNode value(ScalarEvent e) throws Unsupported {
+  /**
+   * The JSON value of a scalar; NaN and infinities stay doubles (a key may hold them, a value may not).
+   *
+   * @param asStored an integral float as the API server stores it (2.0 as the integer 2), else kept a float
+   */
+  static JsonNode value(ScalarEvent e, boolean asStored) throws Unsupported {
     String tag = e.getTag();
     if (tag == null) {
-      return e.isPlain() ? resolve(e.getValue()) : JSON.textNode(e.getValue());
+      return e.isPlain() ? resolve(e.getValue(), asStored) : JSON.textNode(e.getValue());
     }
     if (tag.equals("!") || tag.equals(TAG + "str")) {
       return JSON.textNode(e.getValue());
     }
-    JsonNode resolved = resolve(e.getValue());
+    JsonNode resolved = resolve(e.getValue(), asStored);
     switch (tag.startsWith(TAG) ? tag.substring(TAG.length()) : tag) {
       case "int":
         if (resolved.isIntegralNumber()) {
@@ -48,7 +52,7 @@ final class GoYamlScalars {
         break;
       case "float":
         if (resolved.isNumber()) {
-          return number(resolved.doubleValue(), e.getValue());
+          return number(resolved.doubleValue(), e.getValue(), asStored);
         }
         break;
       case "bool":
@@ -68,14 +72,14 @@ final class GoYamlScalars {
   }
 
   /** A plain scalar as go-yaml v2 resolves it without a tag. */
-  static JsonNode resolve(String in) {
+  static JsonNode resolve(String in, boolean asStored) {
     JsonNode word = WORDS.get(in);
     if (word != null) {
       return word;
     }
     char hint = in.isEmpty() ? 0 : in.charAt(0);
     if (hint == '.') {
-      return FLOAT.matcher(in).matches() ? number(Double.parseDouble(in), in) : JSON.textNode(in);
+      return FLOAT.matcher(in).matches() ? number(Double.parseDouble(in), in, asStored) : JSON.textNode(in);
     }
     if (hint != '+' && hint != '-' && (hint < '0' || hint > '9')) {
       return JSON.textNode(in);
@@ -89,20 +93,21 @@ final class GoYamlScalars {
       return JSON.numberNode(integer); // ParseUint: unsigned text only
     }
     if (FLOAT.matcher(plain).matches()) {
-      return number(Double.parseDouble(plain), in);
+      return number(Double.parseDouble(plain), in, asStored);
     }
     return JSON.textNode(in);
   }
 
   /**
-   * A float as the API server receives it: Go's JSON writes an integral float without a fraction (2.0 as 2), which
-   * the server then reads as an integer; out of range (1e400) go-yaml's parse fails and the text stays a string.
+   * A float as the API server stores it: Go's JSON writes an integral float without a fraction (2.0 as 2), which
+   * the server then reads, stores and returns as an integer; out of range (1e400) go-yaml's parse fails and the
+   * text stays a string.
    */
-  private static JsonNode number(double v, String text) {
+  private static JsonNode number(double v, String text, boolean asStored) {
     if (Double.isInfinite(v)) {
       return JSON.textNode(text);
     }
-    if (v == Math.rint(v) && Math.abs(v) < 1e21 && Math.abs(v) < 0x1p63) {
+    if (asStored && v == Math.rint(v) && Math.abs(v) < 1e21 && Math.abs(v) < 0x1p63) {
       long l = (long) v;
       return l == (int) l ? JSON.numberNode((int) l) : JSON.numberNode(l);
     }

@@ -133,9 +133,12 @@ public final class JobFiles {
     return new Contents(jobs, skipped);
   }
 
-  /** Binds without the schema check: for building jobs in code and tests, valid or not. */
+  /**
+   * Binds without the schema check: for building jobs in code and tests, valid or not. A float stays a float even
+   * when integral (2.0), as a job built in code holds it; a file read as the API server stores it has 2.
+   */
   public static ChainerJob bind(String yaml) throws InvalidJobFile {
-    return bind(YamlDocuments.read(yaml).get(0));
+    return bind(YamlDocuments.read(yaml, false).get(0));
   }
 
   /** An object of another kind (a ConfigMap kept next to the job): neither a ChainerJob nor a misspelt one. */
@@ -200,7 +203,7 @@ public final class JobFiles {
     for (var it = map.fields(); it.hasNext(); ) {
       var e = it.next();
       if (!e.getValue().isTextual() && !e.getValue().isNull()) {
-        throw new InvalidJobFile("metadata." + field + "." + e.getKey() + ": must be a string, got " + e.getValue()
+        throw new InvalidJobFile("metadata." + field + "[" + e.getKey() + "]: must be a string, got " + e.getValue()
             + " (quote it: kubectl reads it as a " + e.getValue().getNodeType().toString().toLowerCase() + ")");
       }
     }

@@ -52,8 +52,10 @@ final class YamlDocuments {
    */
   static final int MAX_VALUES = 20_000;
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  private static final java.util.regex.Pattern PLAIN_KEY = java.util.regex.Pattern.compile("[-A-Za-z0-9_<]+");
 
   private final Parser parser;
+  private final boolean asStored;
   private final Deque<Frame> stack = new ArrayDeque<>();
   private final Map<String, Built> anchors = new HashMap<>();
   private int document;
@@ -62,18 +64,24 @@ final class YamlDocuments {
   private long streamExpanded;
   private JsonNode root;
 
-  private YamlDocuments(String yaml) {
+  private YamlDocuments(String yaml, boolean asStored) {
+    this.asStored = asStored;
     LoaderOptions options = new LoaderOptions();
     options.setCodePointLimit(MAX_BYTES);
     parser = new ParserImpl(new StreamReader(new StringReader(yaml)), options);
   }
 
-  /** Each document's JSON, null for an empty one. */
+  /** Each document's JSON as the API server stores it, null for an empty one. */
   static List<JsonNode> read(String yaml) throws JobFiles.InvalidJobFile {
+    return read(yaml, true);
+  }
+
+  /** @param asStored whether an integral float becomes an integer, as the API server stores it (2.0 as 2) */
+  static List<JsonNode> read(String yaml, boolean asStored) throws JobFiles.InvalidJobFile {
     if (yaml.length() > MAX_BYTES || yaml.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
       throw new JobFiles.InvalidJobFile(tooLarge());
     }
-    YamlDocuments reader = new YamlDocuments(yaml);
+    YamlDocuments reader = new YamlDocuments(yaml, asStored);
     try {
       return reader.documents();
     } catch (MarkedYAMLException e) {
@@ -122,7 +130,7 @@ final class YamlDocuments {
     }
     JsonNode value;
     try {
-      value = GoYamlScalars.value(e);
+      value = GoYamlScalars.value(e, asStored);
     } catch (GoYamlScalars.Unsupported u) {
       throw refused(childPath(), u.getMessage());
     }
@@ -285,7 +293,11 @@ final class YamlDocuments {
       return !hasKey ? path : merging ? join("<<") : join(key);
     }
 
+    /** spec.scriptParams.--lr, but metadata.labels[kueue.x-k8s.io/queue-name] for a key holding dots or slashes. */
     private String join(String k) {
+      if (!PLAIN_KEY.matcher(k).matches()) {
+        return path + "[" + k + "]";
+      }
       return path.isEmpty() ? k : path + "." + k;
     }
 
