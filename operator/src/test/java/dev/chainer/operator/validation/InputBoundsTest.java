@@ -85,20 +85,27 @@ class InputBoundsTest {
     return s.toString();
   }
 
+  /** A refusal, how long it took and how many bytes the reading allocated. */
+  private record Refusal(String message, long millis, long allocated) {
+    static Refusal of(org.junit.jupiter.api.function.Executable read) {
+      var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+      long start = System.nanoTime();
+      JobFiles.InvalidJobFile e = assertThrows(JobFiles.InvalidJobFile.class, read);
+      return new Refusal(e.getMessage(), (System.nanoTime() - start) / 1_000_000,
+          threads.getCurrentThreadAllocatedBytes() - allocatedBefore);
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("bombs")
   void refusedQuicklyWithBoundedMemory(String name, String yaml, String message) {
-    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
-    long start = System.nanoTime();
-    JobFiles.InvalidJobFile e = assertThrows(JobFiles.InvalidJobFile.class, () -> JobFiles.contents(yaml));
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+    Refusal r = Refusal.of(() -> JobFiles.contents(yaml));
     System.out.printf("%s (%d bytes): refused in %d ms, %d MiB allocated: %s%n", name,
-        yaml.getBytes(StandardCharsets.UTF_8).length, millis, allocated >> 20, e.getMessage());
-    assertTrue(Pattern.compile(message).matcher(e.getMessage()).find(), e.getMessage());
-    assertTrue(millis < MAX_MILLIS, name + " took " + millis + " ms");
-    assertTrue(allocated < MAX_ALLOCATED, name + " allocated " + (allocated >> 20) + " MiB");
+        yaml.getBytes(StandardCharsets.UTF_8).length, r.millis(), r.allocated() >> 20, r.message());
+    assertTrue(Pattern.compile(message).matcher(r.message()).find(), r.message());
+    assertTrue(r.millis() < MAX_MILLIS, name + " took " + r.millis() + " ms");
+    assertTrue(r.allocated() < MAX_ALLOCATED, name + " allocated " + (r.allocated() >> 20) + " MiB");
   }
 
   @Test
@@ -106,16 +113,12 @@ class InputBoundsTest {
     Path file = dir.resolve("large.yaml");
     Files.writeString(file, HEAD + SPEC + "  arguments:\n" + "  - \"--flag-000000000000\"\n".repeat(
         (8 << 20) / 26));
-    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
-    long start = System.nanoTime();
-    JobFiles.InvalidJobFile e = assertThrows(JobFiles.InvalidJobFile.class, () -> JobFiles.load(file));
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
-    System.out.printf("8 MiB file: refused in %d ms, %d MiB allocated: %s%n", millis, allocated >> 20, e.getMessage());
-    assertTrue(e.getMessage().startsWith("is larger than 3 MiB (3145728 bytes)"), e.getMessage());
-    assertTrue(millis < MAX_MILLIS, "took " + millis + " ms");
-    assertTrue(allocated < 16L << 20, "read " + (allocated >> 20) + " MiB of a file it refuses");
+    Refusal r = Refusal.of(() -> JobFiles.load(file));
+    System.out.printf("8 MiB file: refused in %d ms, %d MiB allocated: %s%n", r.millis(), r.allocated() >> 20,
+        r.message());
+    assertTrue(r.message().startsWith("is larger than 3 MiB (3145728 bytes)"), r.message());
+    assertTrue(r.millis() < MAX_MILLIS, "took " + r.millis() + " ms");
+    assertTrue(r.allocated() < 16L << 20, "read " + (r.allocated() >> 20) + " MiB of a file it refuses");
   }
 
   @Test
