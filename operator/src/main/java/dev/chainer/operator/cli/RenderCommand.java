@@ -69,7 +69,7 @@ public final class RenderCommand implements Callable<Integer> {
   /** One job: its problems (each naming the document and field), then its objects, or why there are none. */
   private static int render(JobFiles.Job document, OperatorConfig config, PrintStream out, PrintStream err) {
     ChainerJob job = document.job();
-    String where = "document " + document.document() + ": ";
+    String where = document.where() + ": ";
     ObjectMeta meta = job.getMetadata();
     if (meta.getName() == null && meta.getGenerateName() != null) {
       List<Problem> problems = MetadataRules.generateName(meta.getGenerateName());

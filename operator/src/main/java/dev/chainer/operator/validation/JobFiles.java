@@ -44,8 +44,16 @@ public final class JobFiles {
     }
   }
 
-  /** A ChainerJob and the document of the file it came from (1 for the first). */
-  public record Job(int document, ChainerJob job) {}
+  /**
+   * A ChainerJob and where in the file it came from: its document (1 for the first) and, for a v1 List such as
+   * {@code kubectl get chainerjobs -o yaml} writes, its index among the List's items (else -1).
+   */
+  public record Job(int document, int item, ChainerJob job) {
+    /** "document 2", or "document 1 items[3]". */
+    public String where() {
+      return "document " + document + (item < 0 ? "" : " items[" + item + "]");
+    }
+  }
 
   /**
    * What a file holds: its ChainerJobs, and what was skipped (other kinds, such as a ConfigMap kept next to the
@@ -92,7 +100,8 @@ public final class JobFiles {
   private static ChainerJob single(Contents contents) throws InvalidJobFile {
     if (contents.jobs().size() != 1) {
       throw new InvalidJobFile("holds " + contents.jobs().size() + " ChainerJobs (documents "
-          + contents.jobs().stream().map(j -> Integer.toString(j.document())).collect(Collectors.joining(", "))
+          + contents.jobs().stream().map(j -> j.where().substring("document ".length()))
+          .collect(Collectors.joining(", "))
           + "); this command takes a file with one (render takes several)");
     }
     return contents.jobs().get(0).job();
@@ -111,18 +120,12 @@ public final class JobFiles {
     List<JsonNode> documents = YamlDocuments.read(yaml);
     for (int n = 1; n <= documents.size(); n++) {
       JsonNode tree = documents.get(n - 1);
-      if (tree == null) {
-        continue;
-      }
-      try {
-        if (isOtherKind(tree)) {
-          skipped.add("document " + n + ": " + tree.path("kind").asText() + " "
-              + tree.path("metadata").path("name").asText(tree.path("metadata").path("generateName").asText("")));
-          continue;
+      if (tree != null && isList(tree)) {
+        for (int i = 0; i < tree.path("items").size(); i++) {
+          add(new Job(n, i, null), tree.path("items").get(i), jobs, skipped);
         }
-        jobs.add(new Job(n, checked(tree)));
-      } catch (InvalidJobFile e) {
-        throw new InvalidJobFile("document " + n + ": " + e.getMessage());
+      } else if (tree != null) {
+        add(new Job(n, -1, null), tree, jobs, skipped);
       }
     }
     if (jobs.isEmpty()) {
@@ -131,6 +134,26 @@ public final class JobFiles {
     }
     refuseSameName(jobs);
     return new Contents(jobs, skipped);
+  }
+
+  /** One object: a ChainerJob checked and added, or another kind noted as skipped. */
+  private static void add(Job place, JsonNode tree, List<Job> jobs, List<String> skipped) throws InvalidJobFile {
+    try {
+      if (isOtherKind(tree)) {
+        skipped.add(place.where() + ": " + tree.path("kind").asText() + " "
+            + tree.path("metadata").path("name").asText(tree.path("metadata").path("generateName").asText("")));
+      } else {
+        jobs.add(new Job(place.document(), place.item(), checked(tree)));
+      }
+    } catch (InvalidJobFile e) {
+      throw new InvalidJobFile(place.where() + ": " + e.getMessage());
+    }
+  }
+
+  /** kubectl's v1 List (what {@code kubectl get -o yaml} writes for several objects): kubectl applies each item. */
+  private static boolean isList(JsonNode tree) {
+    return "v1".equals(tree.path("apiVersion").asText()) && "List".equals(tree.path("kind").asText())
+        && tree.path("items").isArray();
   }
 
   /**
@@ -150,17 +173,17 @@ public final class JobFiles {
   }
 
   private static void refuseSameName(List<Job> jobs) throws InvalidJobFile {
-    Map<String, Integer> seen = new HashMap<>();
+    Map<String, String> seen = new HashMap<>();
     for (Job j : jobs) {
       String name = j.job().getMetadata().getName();
       if (name == null) {
         continue; // the server generates a distinct name for each
       }
       String key = j.job().getMetadata().getNamespace() + "/" + name;
-      Integer first = seen.putIfAbsent(key, j.document());
+      String first = seen.putIfAbsent(key, j.where());
       if (first != null) {
-        throw new InvalidJobFile("document " + j.document() + ": metadata.name: ChainerJob " + key + " is also "
-            + "document " + first + ": a file may hold one job of each name (the second would replace the first)");
+        throw new InvalidJobFile(j.where() + ": metadata.name: ChainerJob " + key + " is also " + first
+            + ": a file may hold one job of each name (the second would replace the first)");
       }
     }
   }

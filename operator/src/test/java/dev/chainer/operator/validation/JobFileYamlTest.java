@@ -150,6 +150,20 @@ class JobFileYamlTest {
   }
 
   @Test
+  void theItemsOfAListAreReadAsKubectlAppliesThem() throws Exception {
+    String item = JOB.replace("\n", "\n    ").replace("apiVersion", "  - apiVersion");
+    JobFiles.Contents c = JobFiles.contents("apiVersion: v1\nkind: List\nitems:\n" + item.stripTrailing() + "\n"
+        + "  - {apiVersion: v1, kind: ConfigMap, metadata: {name: c}}\n" + item.replace("name: t", "name: u"));
+    assertEquals(List.of("document 1 items[0]", "document 1 items[2]"), c.jobs().stream().map(JobFiles.Job::where)
+        .toList());
+    assertEquals(List.of("document 1 items[1]: ConfigMap c"), c.skipped());
+    JobFiles.InvalidJobFile e = assertThrows(JobFiles.InvalidJobFile.class, () -> JobFiles.contents(
+        "apiVersion: v1\nkind: List\nitems:\n" + item.stripTrailing() + "\n" + item));
+    assertTrue(e.getMessage().contains("document 1 items[1]: metadata.name: ChainerJob default/t is also document 1 "
+        + "items[0]"), e.getMessage());
+  }
+
+  @Test
   void aCommandThatTakesOneJobSaysWhichDocumentsHoldJobs() {
     JobFiles.InvalidJobFile e = assertThrows(JobFiles.InvalidJobFile.class,
         () -> JobFiles.parse(JOB + "---\n" + JOB.replace("name: t", "name: u")));
