@@ -23,8 +23,6 @@ import java.util.regex.Pattern;
  * carries the same rules as CEL for clusters that run it, but the operator never relies on that.
  */
 public final class SpecValidator {
-  private static final Pattern DNS_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
-
   private SpecValidator() {}
 
   public static List<Problem> validate(ChainerJob job, OperatorConfig config) {
@@ -36,7 +34,7 @@ public final class SpecValidator {
     ChainerJob job = context.job();
     OperatorConfig config = context.config();
     List<Problem> out = new ArrayList<>();
-    checkName(job.getMetadata() == null ? null : job.getMetadata().getName(), out);
+    MetadataRules.check(job.getMetadata(), out);
     checkQueue(job, config, out);
     QueueRules.checkMetadata(job, out);
     ChainerJobSpec spec = job.getSpec();
@@ -101,14 +99,6 @@ public final class SpecValidator {
 
   public static boolean hasErrors(List<Problem> problems) {
     return problems.stream().anyMatch(Problem::isError);
-  }
-
-  private static void checkName(String name, List<Problem> out) {
-    if (name == null || name.length() > Limits.MAX_JOB_NAME_LENGTH || !DNS_LABEL.matcher(name).matches()) {
-      out.add(Problem.error("metadata.name", "must be a DNS label (lower-case letters, digits, '-', starting with "
-          + "a letter) of at most " + Limits.MAX_JOB_NAME_LENGTH + " characters: it names the job's Service, StatefulSet "
-          + "and pods (got " + (name == null ? "none" : "'" + name + "', " + name.length() + " characters") + ")"));
-    }
   }
 
   /** The schema names what is wrong where it can; the reader's own reason is the fallback. */

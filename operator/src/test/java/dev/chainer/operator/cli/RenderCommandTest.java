@@ -76,8 +76,8 @@ class RenderCommandTest {
             "spec.nodeCount in body must be of type integer: \"string\""),
         org.junit.jupiter.params.provider.Arguments.of(HEAD + "  nodeCount: 99999999999\n",
             "spec.nodeCount in body should be less than or equal to 1000"),
-        org.junit.jupiter.params.provider.Arguments.of(HEAD + "---\n" + HEAD + "  bogus: 1\n",
-            "spec.bogus: cannot be read: Unrecognized field \"bogus\""));
+        org.junit.jupiter.params.provider.Arguments.of(HEAD + "---\n" + HEAD.replace("name: t", "name: u")
+            + "  bogus: 1\n", "document 2: spec.bogus: cannot be read: Unrecognized field \"bogus\""));
   }
 
   @ParameterizedTest
@@ -150,10 +150,10 @@ class RenderCommandTest {
     Result r = render(job, null);
     assertEquals(1, r.code());
     assertEquals("", r.out());
-    assertTrue(r.err().contains("error: spec.useDocker: must be true"), r.err());
-    assertTrue(r.err().contains("error: spec.entryScript:"), r.err());
-    assertTrue(r.err().contains("error: spec.distributedTraining: is required when nodeCount > 1"), r.err());
-    assertTrue(r.err().contains("warning: spec.frameworkVersion"), r.err());
+    assertTrue(r.err().contains("error: document 1: spec.useDocker: must be true"), r.err());
+    assertTrue(r.err().contains("error: document 1: spec.entryScript:"), r.err());
+    assertTrue(r.err().contains("error: document 1: spec.distributedTraining: is required when nodeCount > 1"), r.err());
+    assertTrue(r.err().contains("warning: document 1: spec.frameworkVersion"), r.err());
     assertFalse(r.err().contains("\tat "), r.err());
   }
 
@@ -196,6 +196,117 @@ class RenderCommandTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains(".svc.corp.internal slots=2"), r.out());
     assertTrue(r.out().contains("image: registry.corp/chainer:7-cpu"), "the configured default image: " + r.out());
+  }
+
+  private static final String MPI = "apiVersion: chainer.dev/v1\nkind: ChainerJob\nmetadata:\n  name: mpi\n"
+      + "spec:\n  sourceDirectory: /app\n  entryScript: t.py\n  frameworkVersion: \"7.0.0\"\n  nodeCount: 2\n"
+      + "  distributedTraining: {mpi: {processCountPerNode: 1}}\n";
+
+  private static List<String> kinds(String out) {
+    return documents(out).stream().map(HasMetadata::getKind).toList();
+  }
+
+  private static Result render(String yaml, String config, @TempDir Path dir) throws IOException {
+    Path job = Files.writeString(dir.resolve("job.yaml"), yaml);
+    return render(job, config == null ? null : Files.writeString(dir.resolve("config.yaml"), config));
+  }
+
+  static Stream<org.junit.jupiter.params.provider.Arguments> configurations() {
+    String queued = MPI.replace("  name: mpi\n", "  name: mpi\n  labels: {kueue.x-k8s.io/queue-name: team-a}\n");
+    return Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of("defaults", MPI, null,
+            List.of("Service", "ConfigMap", "Secret", "StatefulSet", "Pod")),
+        org.junit.jupiter.params.provider.Arguments.of("Kueue", queued, "kueueIntegration: true\n",
+            List.of("Workload", "Service", "ConfigMap", "Secret", "StatefulSet", "Pod")),
+        org.junit.jupiter.params.provider.Arguments.of("Volcano", MPI, "gangScheduler: volcano\n",
+            List.of("Service", "ConfigMap", "Secret", "PodGroup", "StatefulSet", "Pod")),
+        org.junit.jupiter.params.provider.Arguments.of("Kueue and scheduler-plugins", queued,
+            "kueueIntegration: true\ngangScheduler: scheduler-plugins\n",
+            List.of("Workload", "Service", "ConfigMap", "Secret", "PodGroup", "StatefulSet", "Pod")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("configurations")
+  void everyObjectTheOperatorCreatesIsShown(String name, String yaml, String config, List<String> kinds,
+      @TempDir Path dir) throws Exception {
+    Result r = render(yaml, config, dir);
+    assertEquals(0, r.code(), r.err());
+    assertEquals(kinds, kinds(r.out()), r.out());
+    if (kinds.contains("Workload")) {
+      assertTrue(r.out().contains("queueName: team-a"), r.out());
+      assertTrue(r.out().contains("- name: launcher") && r.out().contains("- name: worker"), r.out());
+      assertTrue(r.err().contains("note: document 1: Kueue admits this job"), r.err());
+    }
+  }
+
+  @Test
+  void aJobHandedToAnotherControllerRendersNothingAndSaysWhy(@TempDir Path dir) throws Exception {
+    Result r = render(MPI + "  managedBy: kueue.x-k8s.io/multikueue\n", null, dir);
+    assertEquals(0, r.code(), r.err());
+    assertEquals("", r.out());
+    assertTrue(r.err().contains("note: document 1: spec.managedBy is 'kueue.x-k8s.io/multikueue': the operator "
+        + "leaves this job to that controller and creates nothing for it"), r.err());
+  }
+
+  @Test
+  void generateNameIsRenderedWithAStandInForTheServersSuffix(@TempDir Path dir) throws Exception {
+    Result r = render(HEAD.replace("  name: t\n", "  generateName: train-\n"), null, dir);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("name: train-xxxxx-launcher"), r.out());
+    assertTrue(r.err().contains("note: document 1: metadata.generateName: the API server will name the job "
+        + "'train-' and 5 random characters; shown here as train-xxxxx"), r.err());
+  }
+
+  static Stream<org.junit.jupiter.params.provider.Arguments> badMetadata() {
+    return Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of(HEAD.replace("  name: t\n", "  generateName: "
+            + "a".repeat(41) + "\n"), "error: document 1: metadata.generateName: must be at most 40 characters"),
+        org.junit.jupiter.params.provider.Arguments.of(HEAD.replace("  name: t\n", "  generateName: Train-\n"),
+            "error: document 1: metadata.generateName: must be at most 40 characters of lower-case letters"),
+        org.junit.jupiter.params.provider.Arguments.of(HEAD.replace("  name: t\n", "  generateName: 1-\n"),
+            "starting with a letter"),
+        org.junit.jupiter.params.provider.Arguments.of(HEAD.replace("  name: t\n", ""),
+            "error: document 1: metadata.name: must be a DNS label"),
+        org.junit.jupiter.params.provider.Arguments.of(HEAD.replace("  name: t\n", "  name: t\n  namespace: Team_A\n"),
+            "error: document 1: metadata.namespace: must be a DNS label (lower-case letters, digits and '-', "
+            + "starting and ending with a letter or digit, at most 63 characters), as every namespace name is "
+            + "(got 'Team_A')"),
+        org.junit.jupiter.params.provider.Arguments.of(HEAD.replace("  name: t\n", "  name: t\n  namespace: "
+            + "n".repeat(64) + "\n"), "metadata.namespace: must be a DNS label"),
+        org.junit.jupiter.params.provider.Arguments.of(HEAD.replace("  name: t\n", "  name: t\n  namespace: -a\n"),
+            "metadata.namespace: must be a DNS label"),
+        org.junit.jupiter.params.provider.Arguments.of(HEAD + "---\n" + HEAD,
+            "job.yaml: document 2: metadata.name: ChainerJob default/t is also document 1"),
+        org.junit.jupiter.params.provider.Arguments.of(HEAD + "  scriptParams: {--lr: 1, \"--lr\": 2}\n",
+            "document 1: spec.scriptParams: duplicate key --lr"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badMetadata")
+  void badMetadataIsRefusedNamingTheDocumentAndField(String yaml, String message, @TempDir Path dir)
+      throws Exception {
+    Result r = render(yaml, null, dir);
+    assertEquals(1, r.code(), r.err());
+    assertEquals("", r.out());
+    assertTrue(r.err().contains(message), r.err());
+  }
+
+  @Test
+  void otherKindsAreSkippedSayingSoAndEveryJobIsRendered(@TempDir Path dir) throws Exception {
+    Result r = render("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: my-config}\ndata: {a: b}\n---\n---\n"
+        + HEAD + "---\n" + HEAD.replace("name: t\n", "name: u\n"), null, dir);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.err().contains("note: skipped document 1: ConfigMap my-config: not a ChainerJob"), r.err());
+    assertEquals(List.of("t-launcher", "u-launcher"), documents(r.out()).stream().map(o -> o.getMetadata().getName())
+        .toList());
+  }
+
+  @Test
+  void aFileOverThreeMebibytesIsRefusedBeforeItIsParsed(@TempDir Path dir) throws Exception {
+    Result r = render(HEAD + "  arguments:\n" + "  - \"--flag-000000000000\"\n".repeat((8 << 20) / 26), null, dir);
+    assertEquals(1, r.code());
+    assertTrue(r.err().endsWith("job.yaml: is larger than 3 MiB (3145728 bytes), the most the API server accepts "
+        + "in one request: split it into several files\n"), r.err());
   }
 
   @Test
