@@ -7,7 +7,8 @@ import picocli.CommandLine;
 @Command(name = "chainer-operator", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Runs distributed Chainer / ChainerMN training jobs (ChainerJob resources) on Kubernetes.",
-    subcommands = {RunCommand.class, RenderCommand.class})
+    subcommands = {SubmitCommand.class, WatchCommand.class, LogsCommand.class, RunCommand.class,
+        RenderCommand.class})
 public final class Main extends CommandGroup {
   public static void main(String[] args) {
     System.exit(run(args));
