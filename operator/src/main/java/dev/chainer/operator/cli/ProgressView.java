@@ -40,7 +40,7 @@ public final class ProgressView {
 
   static String header(ChainerJobStatus s) {
     List<String> parts = new ArrayList<>();
-    parts.add(s.getPhase() == null ? "Pending" : s.getPhase().name());
+    parts.add(s.getPhase() == null ? "Submitted" : s.getPhase().name());
     if (s.getReason() != null) {
       parts.add("(" + s.getReason() + ")");
     }

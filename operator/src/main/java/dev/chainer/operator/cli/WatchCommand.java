@@ -8,12 +8,15 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,8 +73,13 @@ public final class WatchCommand implements Callable<Integer> {
   private int follow(BlockingQueue<Optional<ChainerJob>> updates, LiveText text, PrintWriter err, String namespace)
       throws InterruptedException {
     ChainerJobStatus previous = null;
+    Long endBy = null; // once the job has ended: until when its final progress reading is awaited
     while (true) {
-      Optional<ChainerJob> update = updates.take();
+      Optional<ChainerJob> update = endBy == null ? updates.take()
+          : updates.poll(Math.max(0, endBy - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (update == null) {
+        return end(previous, text, err, namespace); // the final reading did not come in time
+      }
       if (update.isEmpty()) {
         text.finish(List.of("chainerjob " + name + " was deleted"));
         return OTHER;
@@ -79,18 +87,34 @@ public final class WatchCommand implements Callable<Integer> {
       ChainerJobStatus status = update.get().getStatus() == null ? new ChainerJobStatus() : update.get().getStatus();
       List<String> happened = ProgressView.happenings(previous, status);
       previous = status;
-      if (status.getPhase() != null && status.getPhase().isTerminal()) {
-        text.show(happened, status);
-        text.finish(List.of());
-        if (status.getPhase() != JobPhase.Completed) {
-          err.println("see the training output: kubectl chainer logs " + name + " -n " + namespace + " --attempt "
-              + status.currentAttempt());
-        }
-        return status.getPhase() == JobPhase.Completed ? COMPLETED : status.getPhase() == JobPhase.Failed ? FAILED
-            : OTHER;
-      }
       text.show(happened, status);
+      if (status.getPhase() != null && status.getPhase().isTerminal()) {
+        if (finalProgress(status)) {
+          return end(status, text, err, namespace);
+        }
+        if (endBy == null) {
+          endBy = System.nanoTime() + FINAL_READING_WAIT.toNanos();
+        }
+      }
     }
+  }
+
+  /** How long an ended job's last progress reading is waited for (the operator reads the log once more). */
+  private static final Duration FINAL_READING_WAIT = Duration.ofSeconds(5);
+
+  /** Whether the progress shown is the one read after the job ended, or there is none to wait for. */
+  private static boolean finalProgress(ChainerJobStatus s) {
+    return s.getProgress() == null || s.getProgress().getLastUpdateTime() == null || s.getCompletionTime() == null
+        || !Instant.parse(s.getProgress().getLastUpdateTime()).isBefore(Instant.parse(s.getCompletionTime()));
+  }
+
+  private int end(ChainerJobStatus status, LiveText text, PrintWriter err, String namespace) {
+    text.finish(List.of());
+    if (status.getPhase() != JobPhase.Completed) {
+      err.println("see the training output: kubectl chainer logs " + name + " -n " + namespace + " --attempt "
+          + status.currentAttempt());
+    }
+    return status.getPhase() == JobPhase.Completed ? COMPLETED : status.getPhase() == JobPhase.Failed ? FAILED : OTHER;
   }
 
   private static ResourceEventHandler<ChainerJob> handler(BlockingQueue<Optional<ChainerJob>> updates) {

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainer.operator.demo.DemoCommand;
-import dev.chainer.operator.testing.WithOperator;
+import dev.chainer.operator.config.OperatorConfig;
+import dev.chainer.operator.reconcile.ChainerOperator;
+import dev.chainer.operator.testing.OperatorHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,9 +17,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `watch JOB`: a line per change when not on a terminal, and an exit status as wait_for_completion's. */
-class WatchCommandTest extends WithOperator {
+class WatchCommandTest {
+  private OperatorHarness h;
+
   @TempDir
   Path tmp;
+
+  @BeforeEach
+  void start() {
+    OperatorConfig config = OperatorConfig.defaults();
+    config.setProgressIntervalSeconds(1); // progress read every second, as the demo does
+    h = new OperatorHarness(config, ChainerOperator.Settings.allNamespaces());
+  }
+
+  @AfterEach
+  void stop() {
+    h.close();
+  }
 
   @Test
   void followsAJobToCompletionAndExitsZero() {
@@ -30,8 +48,9 @@ class WatchCommandTest extends WithOperator {
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("Running  attempt 0")), watch.out());
     assertTrue(lines.stream().anyMatch(l -> l.matches(".*\\[#+-*\\] \\d+%  epoch \\d+/10.*main/loss=.*")),
         "a progress bar with percent, epoch and metrics: " + watch.out());
-    assertTrue(lines.get(lines.size() - 2).startsWith("Completed: launcher exit code 0")
-        || lines.stream().anyMatch(l -> l.startsWith("Completed: launcher exit code 0")), watch.out());
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("Completed (Succeeded): launcher exit code 0")), watch.out());
+    assertTrue(lines.get(lines.size() - 1).matches("Completed .*100%  epoch 10/10.*"),
+        "the end shows the last epoch reported: " + watch.out());
     assertEquals(lines.size(), lines.stream().distinct().count(), "a line per change, never one repeated");
   }
 
@@ -60,7 +79,7 @@ class WatchCommandTest extends WithOperator {
     h.kubelet.launcherRunTime(Duration.ofSeconds(3)).start();
     h.submit(minimal(""));
     Cli watch = Cli.start("watch", "train", "--kubeconfig", Cli.kubeconfig(h, tmp).toString());
-    dev.chainer.operator.testing.OperatorHarness.await(() -> watch.out(), o -> o.contains("Running"), "Running");
+    OperatorHarness.await(() -> watch.out(), o -> o.contains("Running"), "Running");
     h.kubelet.preempt("team-a", "train-launcher");
 
     assertEquals(WatchCommand.COMPLETED, watch.code(), watch.out() + watch.err());
