@@ -14,8 +14,16 @@ public final class Main extends CommandGroup {
     System.exit(run(args));
   }
 
+  /** System property naming the command in usage texts: the kubectl plugin launcher sets "kubectl chainer". */
+  public static final String NAME_PROPERTY = "chainer.command.name";
+
   public static int run(String... args) {
-    return execute(new Main(), args);
+    CommandLine line = new CommandLine(new Main());
+    String name = System.getProperty(NAME_PROPERTY);
+    if (name != null && !name.isBlank()) {
+      line.setCommandName(name);
+    }
+    return line.execute(args);
   }
 
   public static final class Version implements CommandLine.IVersionProvider {
