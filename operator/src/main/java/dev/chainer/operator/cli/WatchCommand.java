@@ -110,7 +110,7 @@ public final class WatchCommand implements Callable<Integer> {
 
   private int end(ChainerJobStatus status, LiveText text, PrintWriter err, String namespace) {
     text.finish(List.of());
-    if (status.getPhase() != JobPhase.Completed) {
+    if (status.getPhase() != JobPhase.Completed && status.getLauncher() != null) {
       err.println("see the training output: kubectl chainer logs " + name + " -n " + namespace + " --attempt "
           + status.currentAttempt());
     }
