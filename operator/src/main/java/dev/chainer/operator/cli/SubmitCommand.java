@@ -82,6 +82,9 @@ public final class SubmitCommand implements Callable<Integer> {
     if (!Files.isDirectory(sourceDir)) {
       throw new IOException("--source-dir " + sourceDir + " is not a directory");
     }
+    if (job.getSpec() == null) {
+      throw new JobFiles.InvalidJobFile(file + " has no spec");
+    }
     if (job.getSpec().getSourceDirectoryDataStore() != null) {
       throw new JobFiles.InvalidJobFile(file + " sets spec.sourceDirectoryDataStore and --source-dir was given: "
           + "the code comes from one of them; remove one");
