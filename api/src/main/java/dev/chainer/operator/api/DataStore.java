@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.List;
 
 /**
  * Where files live: exactly one of a PersistentVolumeClaim, an NFS export, a ConfigMap, a Secret or
@@ -39,6 +40,12 @@ public class DataStore {
       + "(only for sourceDirectoryDataStore).")
   private GitStore git;
 
+  @Size(max = Limits.MAX_STORE_FILES)
+  @JsonPropertyDescription("For a configMap or secret store: which keys become which files (Kubernetes' volume "
+      + "items), so that a flat ConfigMap can hold a directory tree; only the keys listed appear. Empty: every key, "
+      + "as a file of its own name.")
+  private List<StoreFile> items;
+
   public String getPersistentVolumeClaim() { return persistentVolumeClaim; }
   public void setPersistentVolumeClaim(String v) { this.persistentVolumeClaim = v; }
   public NfsStore getNfs() { return nfs; }
@@ -49,6 +56,8 @@ public class DataStore {
   public void setSecret(String v) { this.secret = v; }
   public GitStore getGit() { return git; }
   public void setGit(GitStore v) { this.git = v; }
+  public List<StoreFile> getItems() { return items; }
+  public void setItems(List<StoreFile> v) { this.items = v; }
 
   /** How many kinds of store are named; a valid store names exactly one. */
   public int kindsNamed() {

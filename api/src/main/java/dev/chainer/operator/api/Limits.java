@@ -12,6 +12,8 @@ public final class Limits {
   public static final int MAX_NODES = 1000;
   public static final int MAX_PROCESSES_PER_NODE = 128;
   public static final int MAX_INPUTS = 32;
+  /** Files of a ConfigMap or Secret store laid out by path (a packed source directory): a ConfigMap holds 1 MiB. */
+  public static final int MAX_STORE_FILES = 2048;
   public static final int MAX_SCRIPT_PARAMS = 256;
   public static final int MAX_ARGUMENTS = 256;
   public static final int MAX_PACKAGES = 256;

@@ -7,14 +7,23 @@ import picocli.CommandLine;
 @Command(name = "chainer-operator", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Runs distributed Chainer / ChainerMN training jobs (ChainerJob resources) on Kubernetes.",
-    subcommands = {RunCommand.class, RenderCommand.class})
+    subcommands = {SubmitCommand.class, WatchCommand.class, LogsCommand.class, RunCommand.class,
+        RenderCommand.class})
 public final class Main extends CommandGroup {
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
+  /** System property naming the command in usage texts: the kubectl plugin launcher sets "kubectl chainer". */
+  public static final String NAME_PROPERTY = "chainer.command.name";
+
   public static int run(String... args) {
-    return execute(new Main(), args);
+    CommandLine line = new CommandLine(new Main());
+    String name = System.getProperty(NAME_PROPERTY);
+    if (name != null && !name.isBlank()) {
+      line.setCommandName(name);
+    }
+    return line.execute(args);
   }
 
   public static final class Version implements CommandLine.IVersionProvider {

@@ -9,6 +9,7 @@ import dev.chainer.operator.config.OperatorConfig;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -152,10 +153,16 @@ public final class DataMounts {
     } else if (store.getNfs() != null) {
       v.withNewNfs(store.getNfs().getPath(), readOnly ? Boolean.TRUE : null, store.getNfs().getServer());
     } else if (store.getConfigMap() != null) {
-      v.withNewConfigMap().withName(store.getConfigMap()).endConfigMap();
+      v.withNewConfigMap().withName(store.getConfigMap()).withItems(items(store)).endConfigMap();
     } else if (store.getSecret() != null) {
-      v.withNewSecret().withSecretName(store.getSecret()).endSecret();
+      v.withNewSecret().withSecretName(store.getSecret()).withItems(items(store)).endSecret();
     }
     return v.build();
+  }
+
+  /** The store's keys laid out by path (the kubelet makes the directories); null: every key under its own name. */
+  private static List<KeyToPath> items(DataStore store) {
+    return store.getItems() == null || store.getItems().isEmpty() ? null
+        : store.getItems().stream().map(f -> new KeyToPath(f.getKey(), null, f.getPath())).toList();
   }
 }

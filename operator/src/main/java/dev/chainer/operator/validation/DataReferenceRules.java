@@ -39,6 +39,10 @@ final class DataReferenceRules {
         out.add(Problem.error(field + ".git.revision", "must not start with '-'"));
       }
     }
+    if (store.getItems() != null && !store.getItems().isEmpty() && store.getConfigMap() == null
+        && store.getSecret() == null) {
+      out.add(Problem.error(field + ".items", "apply only to a configMap or secret store"));
+    }
     if (store.getNfs() != null && (store.getNfs().getServer() == null || store.getNfs().getPath() == null)) {
       out.add(Problem.error(field + ".nfs", "needs both server and path"));
     }

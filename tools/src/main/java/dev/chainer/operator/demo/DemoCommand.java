@@ -45,6 +45,14 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "120", description = "Seconds to wait for the job (default ${DEFAULT-VALUE}).")
   long timeoutSeconds;
 
+  @Option(names = "--keep-running", description = "Once the job has ended, keep the in-process cluster (API server, "
+      + "operator, kubelet) running until interrupted, so that kubectl and `kubectl chainer` can be tried on it.")
+  boolean keepRunning;
+
+  @Option(names = "--kubeconfig-out", paramLabel = "FILE", description = "Write a kubeconfig for the in-process "
+      + "API server to FILE (use it with --kubeconfig, or KUBECONFIG=FILE).")
+  Path kubeconfigOut;
+
   @Override
   public Integer call() {
     return run(System.out, System.err);
@@ -69,6 +77,11 @@ public final class DemoCommand implements Callable<Integer> {
       String ns = job.getMetadata().getNamespace();
       String name = job.getMetadata().getName();
       timeline.print("in-process API server up, CRD installed, operator started, simulated kubelet running");
+      if (kubeconfigOut != null) {
+        writeKubeconfig(kubeconfigOut, api.client().getConfiguration().getMasterUrl(),
+            ns != null ? ns : api.client().getNamespace());
+        timeline.print("kubeconfig for this API server written to " + kubeconfigOut);
+      }
       createNamedClaims(api.client(), job);
       try {
         api.client().resource(job).create();
@@ -78,13 +91,41 @@ public final class DemoCommand implements Callable<Integer> {
       }
       timeline.print("submitted ChainerJob " + ns + "/" + name);
       ChainerJobStatus status = watch(timeline, ns, name, kubelet);
+      int result = 1;
       if (status != null && status.getPhase() == JobPhase.Completed) {
         timeline.print("job Completed: exit code " + status.getLauncher().getExitCode());
-        return 0;
+        result = 0;
+      } else {
+        err.println("error: the job did not complete: " + (status == null ? "no status" : status.getPhase()
+            + (status.getMessage() == null ? "" : " (" + status.getMessage() + ")")));
       }
-      err.println("error: the job did not complete: " + (status == null ? "no status" : status.getPhase()
-          + (status.getMessage() == null ? "" : " (" + status.getMessage() + ")")));
-      return 1;
+      return keepRunning ? untilInterrupted(out) : result;
+    }
+  }
+
+  private int untilInterrupted(PrintStream out) {
+    out.println("The in-process cluster keeps running; press Ctrl-C to stop it. Try:");
+    String config = kubeconfigOut == null ? "" : " --kubeconfig " + kubeconfigOut;
+    out.println("  kubectl chainer submit -f examples/<job>.yaml" + config);
+    out.println("  kubectl chainer watch <job>" + config + "   /   kubectl chainer logs <job> -f" + config);
+    try {
+      new java.util.concurrent.CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** A kubeconfig whose one context is the in-process API server (plain HTTP on localhost, no credentials checked). */
+  public static void writeKubeconfig(Path file, String serverUrl, String namespace) {
+    String yaml = String.join("\n", "apiVersion: v1", "kind: Config", "clusters:", "- name: chainer-demo",
+        "  cluster:", "    server: " + serverUrl, "contexts:", "- name: chainer-demo", "  context:",
+        "    cluster: chainer-demo", "    user: chainer-demo", "    namespace: " + namespace,
+        "current-context: chainer-demo", "users:", "- name: chainer-demo", "  user:", "    token: demo", "");
+    try {
+      java.nio.file.Files.writeString(file, yaml, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
