@@ -14,8 +14,8 @@ import java.util.Map;
 
 /** The Azure ML Chainer estimator's own checks, in the order the SDK made them, and its deprecations. */
 final class EstimatorRules {
-  private static final String SHM_RULE = "' is not a size: Docker's form (2g, 512m, 1024k, or bytes) or a "
-      + "Kubernetes quantity (2Gi, 512Mi)";
+  private static final String SHM_RULE = "' is not a size: Docker's form (2g, 512mb, 1.5G, 1t, or bytes; binary "
+      + "units, any case) or a Kubernetes quantity (2Gi, 512Mi)";
   private EstimatorRules() {}
 
   static void check(JobContext job, List<Problem> out) {
