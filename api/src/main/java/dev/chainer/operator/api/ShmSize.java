@@ -43,8 +43,14 @@ public final class ShmSize {
         .toBigInteger();
   }
 
-  /** The size as a Kubernetes quantity, exactly its bytes, in the largest binary unit that holds it: 1.5g is 1536Mi. */
+  /**
+   * The size as a Kubernetes quantity, exactly its bytes, in the largest binary unit that holds it: 1.5g is 1536Mi.
+   * An invalid size is returned as it is (the validator refuses it).
+   */
   public static String toQuantity(String size) {
+    if (!isValid(size)) {
+      return size;
+    }
     BigInteger bytes = bytes(size);
     BigInteger kibi = BigInteger.valueOf(1024);
     int unit = 0;

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Rules for what the job's pods ask of a node: GPUs and other extended resources in whole units, equal in requests
- * and limits (Kubernetes refuses the pod otherwise), no GPU on an MPI launcher (it only runs mpirun, with the GPU
+ * Rules for what the job's pods ask of a node: GPUs and other extended resources in whole units (Kubernetes refuses
+ * the pod otherwise), no GPU on an MPI launcher (it only runs mpirun, with the GPU
  * runtime turned off), and a /dev/shm that fits the training pod's memory limit and any node.
  */
 final class ResourceRules {
@@ -47,8 +47,8 @@ final class ResourceRules {
   }
 
   /**
-   * Kubernetes' rule for extended resources (a name with a domain outside kubernetes.io, such as nvidia.com/gpu):
-   * a whole number, not overcommitted (the request equals the limit).
+   * Kubernetes' rule for extended resources (a name with a domain outside kubernetes.io, such as nvidia.com/gpu): a
+   * whole number (its IsIntegerResourceName check). That a request equals its limit is ObjectRules' (the pod's).
    */
   private static void checkExtended(PodSettings pod, String field, List<Problem> out) {
     if (pod == null || pod.getResources() == null) {
@@ -63,14 +63,9 @@ final class ResourceRules {
         if (!isExtended(name) || amount == null) {
           return;
         }
-        String at = field + ".resources." + kind + "[" + name + "]";
-        if (amount.signum() < 0 || amount.stripTrailingZeros().scale() > 0) {
-          out.add(Problem.error(at, "'" + text(quantity) + "' is not a whole number: " + name + " is counted in "
-              + "whole devices"));
-        } else if ("requests".equals(kind) && (amount(limits.get(name)) == null
-            || amount(limits.get(name)).compareTo(amount) != 0)) {
-          out.add(Problem.error(at, "must equal " + field + ".resources.limits[" + name + "]: Kubernetes does not "
-              + "overcommit " + name));
+        if (amount.stripTrailingZeros().scale() > 0) {
+          out.add(Problem.error(field + ".resources." + kind + "[" + name + "]", "'" + text(quantity) + "' must be "
+              + "an integer: " + name + " is an extended resource, counted in whole devices"));
         }
       });
     }

@@ -37,8 +37,13 @@ final class Rules {
     return true;
   }
 
+  /** An absolute path without '..' ('//' and '.' are fine: the container runtime cleans them away). */
   static boolean isAbsoluteCleanPath(String s) {
-    return s != null && s.startsWith("/") && isContainedRelativePath(s.substring(1).isEmpty() ? "." : s.substring(1));
+    if (s == null || !s.startsWith("/")) {
+      return false;
+    }
+    String relative = s.replaceFirst("^/+", "");
+    return isContainedRelativePath(relative.isEmpty() ? "." : relative);
   }
 
   /** The index of the first control character (NUL, newline, escape, bell, DEL ...; not tab), or -1. */
