@@ -47,9 +47,9 @@ final class ArgumentRules {
     }
     for (JsonNode item : value.isArray() ? value : List.of(value)) {
       if (item.isNumber() && !item.isIntegralNumber() && !Double.isFinite(item.doubleValue())) {
-        out.add(Problem.error(field, "'" + item.asText() + "' is a number no 64-bit float holds (it is too large, "
-            + "or not a number): the estimator's Python could not pass it; write it as a string if the script "
-            + "expects that text"));
+        out.add(Problem.error(field, (Double.isNaN(item.doubleValue()) ? "is not a number (.nan)"
+            : "is infinite or beyond a 64-bit float (such as 1e400 or .inf)") + ": a number no 64-bit float holds "
+            + "cannot be passed as the estimator's Python printed numbers; quote it if the script expects that text"));
       } else if (item.isTextual()) {
         checkToken(item.textValue(), field, spec, declared, out);
       }

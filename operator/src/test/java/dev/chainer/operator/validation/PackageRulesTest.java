@@ -47,7 +47,12 @@ class PackageRulesTest {
         Arguments.of("requirements with versions and extras", minimal("pipPackages: [\"numpy>=1.20\", "
             + "\"chainer[test]==7.8.1\", \"pkg @ https://x/y.whl\"]\n")),
         Arguments.of("empty lists in environmentDefinition", python("    pipPackages: []\n    condaPackages: []\n")),
-        Arguments.of("empty lists", minimal("pipPackages: []\ncondaPackages: []\n")));
+        Arguments.of("empty lists", minimal("pipPackages: []\ncondaPackages: []\n")),
+        Arguments.of("empty values next to environmentDefinition, as the estimator's truthiness took them",
+            job("sourceDirectory: /app\nentryScript: train.py\nframeworkVersion: \"7.0.0\"\n"
+                + "environmentDefinition: {}\npipPackages: []\ncondaPackages: []\nuseGpu: false\n"
+                + "userManaged: false\nenvironmentVariables: {}\n")),
+        Arguments.of("empty lists next to a conda file", minimal("condaDependenciesFile: env.yml\npipPackages: []\n")));
   }
 
   @ParameterizedTest(name = "{0}")
