@@ -214,8 +214,9 @@ public class ChainerJobSpec {
   @Size(max = 32)
   @Pattern(ShmSize.PATTERN)
   @JsonPropertyDescription("Size of /dev/shm (shm_size), a memory-backed volume on every training pod, in Docker's "
-      + "form as the estimator took it (2g, 512m, 1024k, bytes) or as a Kubernetes quantity (2Gi); Docker's meaning "
-      + "wins where a value reads both ways (512m is 512 MiB). Default 2g. NCCL needs it.")
+      + "form as the estimator took it (2g, 512mb, 1.5G, 1t, bytes; binary units, any case) or as a Kubernetes "
+      + "quantity (2Gi); Docker's meaning wins where a value reads both ways (512m is 512 MiB). Default 2g. NCCL "
+      + "needs it.")
   private String shmSize;
 
   @JsonPropertyDescription("Checkpoint or model files to resume from (resume_from), mounted read-only; the script "

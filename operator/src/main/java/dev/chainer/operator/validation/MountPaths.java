@@ -36,6 +36,12 @@ final class MountPaths {
     String code = spec.getSourceDirectoryDataStore() == null && spec.getSourceDirectory() != null
         && Rules.isAbsoluteCleanPath(spec.getSourceDirectory()) ? EffectiveOutputs.normalise(spec.getSourceDirectory())
         : null;
+    if (code != null && DataReferenceRules.OPERATOR_PATHS.stream().anyMatch(p -> code.equals(p)
+        || code.startsWith(p + "/"))) {
+      out.add(Problem.error("spec.sourceDirectory", "'" + spec.getSourceDirectory() + "' is where the operator mounts "
+          + "its own files (" + String.join(", ", DataReferenceRules.OPERATOR_PATHS) + "), which would hide the code: "
+          + "choose another directory of the image"));
+    }
     for (int i = 0; i < mounts.size(); i++) {
       Mount m = mounts.get(i);
       if (code != null && (m.normal().equals(code) || code.startsWith(m.normal() + "/"))) {

@@ -74,6 +74,11 @@ class MountPathsTest {
         Arguments.of("entry script dir/", entry("scripts/"), "spec.entryScript", "names a directory"),
         Arguments.of("entry script dir/.", entry("scripts/."), "spec.entryScript", "names a directory"),
         Arguments.of("entry script with NUL", entry("train.py\\0.sh"), "spec.entryScript", "U+0000"),
+        Arguments.of("source directory on the SSH keys", job("sourceDirectory: /etc/chainer/./ssh/\n"
+            + "entryScript: t.py\nframeworkVersion: \"7.0.0\"\n"), "spec.sourceDirectory",
+            "is where the operator mounts its own files"),
+        Arguments.of("source directory under /dev/shm", job("sourceDirectory: //dev/shm/app\n"
+            + "entryScript: t.py\nframeworkVersion: \"7.0.0\"\n"), "spec.sourceDirectory", "would hide the code"),
         Arguments.of("source directory with newline", job("sourceDirectory: \"/app\\n\"\nentryScript: t.py\n"
             + "frameworkVersion: \"7.0.0\"\n"), "spec.sourceDirectory", "U+000A"));
   }
