@@ -48,8 +48,8 @@ final class ArgumentRules {
     for (JsonNode item : value.isArray() ? value : List.of(value)) {
       if (item.isNumber() && !item.isIntegralNumber() && !Double.isFinite(item.doubleValue())) {
         out.add(Problem.error(field, (Double.isNaN(item.doubleValue()) ? "is not a number (.nan)"
-            : "is infinite or beyond a 64-bit float (such as 1e400 or .inf)") + ": a number no 64-bit float holds "
-            + "cannot be passed as the estimator's Python printed numbers; quote it if the script expects that text"));
+            : "is infinite or beyond a 64-bit float (such as 1e400 or .inf)") + ": no 64-bit float holds it, so "
+            + "the estimator's Python could not have passed it; quote it if the script expects that text"));
       } else if (item.isTextual()) {
         checkToken(item.textValue(), field, spec, declared, out);
       }

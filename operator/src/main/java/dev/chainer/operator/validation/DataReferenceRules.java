@@ -95,6 +95,7 @@ final class DataReferenceRules {
    * references alike); false when the path on compute is not.
    */
   static boolean checkPaths(String onStore, String onCompute, String field, List<Problem> out) {
+    // '|', not '||': both paths are reported
     if (Rules.refuseControlCharacters(onStore, field + ".pathOnDataStore", "a path", out)
         | Rules.refuseControlCharacters(onCompute, field + ".pathOnCompute", "a path", out)) {
       return false;
