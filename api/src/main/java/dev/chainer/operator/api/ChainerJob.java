@@ -40,6 +40,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     message = "the job has started: only spec.runPolicy can change; delete and re-create the job to change "
         + "anything else")
 @SchemaCustomizer(CrdSchemaBounds.class)
+@SchemaCustomizer(NullableValues.class)
 public class ChainerJob extends CustomResource<ChainerJobSpec, ChainerJobStatus> implements Namespaced {
   public static final String GROUP = "chainer.dev";
   public static final String VERSION = "v1";

@@ -23,22 +23,27 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
 @ValidationRule(
-    value = "!has(self.environmentDefinition) || !(has(self.pipPackages) || has(self.pipRequirementsFile)"
-        + " || has(self.pipRequirementsFilePath) || has(self.condaPackages) || has(self.condaDependenciesFile)"
+    // As the estimator's truthiness checks: an empty list or map and false say nothing, so they do not clash.
+    value = "!has(self.environmentDefinition) || !((has(self.pipPackages) && size(self.pipPackages) > 0)"
+        + " || has(self.pipRequirementsFile)"
+        + " || has(self.pipRequirementsFilePath) || (has(self.condaPackages) && size(self.condaPackages) > 0)"
+        + " || has(self.condaDependenciesFile)"
         + " || has(self.condaDependenciesFilePath) || has(self.customDockerImage)"
-        + " || has(self.customDockerBaseImage) || has(self.imageRegistryDetails) || has(self.useGpu)"
-        + " || has(self.userManaged) || has(self.shmSize) || has(self.environmentVariables))",
+        + " || has(self.customDockerBaseImage) || has(self.imageRegistryDetails) || (has(self.useGpu) && self.useGpu)"
+        + " || (has(self.userManaged) && self.userManaged) || has(self.shmSize)"
+        + " || (has(self.environmentVariables) && size(self.environmentVariables) > 0))",
     message = "environmentDefinition cannot be combined with pipPackages, pipRequirementsFile, condaPackages, "
         + "condaDependenciesFile, customDockerImage, imageRegistryDetails, useGpu, userManaged, shmSize, "
         + "environmentVariables: set them inside environmentDefinition")
 @ValidationRule(
-    value = "!(has(self.condaDependenciesFile) || has(self.condaDependenciesFilePath)) || !(has(self.pipPackages)"
-        + " || has(self.pipRequirementsFile) || has(self.pipRequirementsFilePath) || has(self.condaPackages))",
+    value = "!(has(self.condaDependenciesFile) || has(self.condaDependenciesFilePath))"
+        + " || !((has(self.pipPackages) && size(self.pipPackages) > 0) || has(self.pipRequirementsFile)"
+        + " || has(self.pipRequirementsFilePath) || (has(self.condaPackages) && size(self.condaPackages) > 0))",
     message = "condaDependenciesFile cannot be combined with pipPackages, pipRequirementsFile or condaPackages: "
         + "list them in the conda file")
 @ValidationRule(
-    value = "!has(self.userManaged) || !self.userManaged || !(has(self.pipPackages) || has(self.condaPackages)"
-        + " || has(self.pipRequirementsFile) || has(self.pipRequirementsFilePath)"
+    value = "!has(self.userManaged) || !self.userManaged || !((has(self.pipPackages) && size(self.pipPackages) > 0)"
+        + " || (has(self.condaPackages) && size(self.condaPackages) > 0) || has(self.pipRequirementsFile) || has(self.pipRequirementsFilePath)"
         + " || has(self.condaDependenciesFile) || has(self.condaDependenciesFilePath))",
     message = "userManaged: true installs nothing, so it cannot be combined with packages or dependency files")
 @ValidationRule(
@@ -209,8 +214,9 @@ public class ChainerJobSpec {
   @Size(max = 32)
   @Pattern(ShmSize.PATTERN)
   @JsonPropertyDescription("Size of /dev/shm (shm_size), a memory-backed volume on every training pod, in Docker's "
-      + "form as the estimator took it (2g, 512m, 1024k, bytes) or as a Kubernetes quantity (2Gi); Docker's meaning "
-      + "wins where a value reads both ways (512m is 512 MiB). Default 2g. NCCL needs it.")
+      + "form as the estimator took it (2g, 512mb, 1.5G, 1t, bytes; binary units, any case) or as a Kubernetes "
+      + "quantity (2Gi); Docker's meaning wins where a value reads both ways (512m is 512 MiB). Default 2g. NCCL "
+      + "needs it.")
   private String shmSize;
 
   @JsonPropertyDescription("Checkpoint or model files to resume from (resume_from), mounted read-only; the script "

@@ -100,10 +100,10 @@ public final class LauncherPod {
     List<EnvVar> env = new ArrayList<>(training);
     env.addAll(ResumeStep.environment(ctx));
     env.addAll(MpiCommand.environment(ctx.effective(), ctx.security().restricted()));
-    env.add(new EnvVar("CHAINER_WAIT_ATTEMPTS", Integer.toString(ctx.config().getWorkerWaitAttempts()), null));
+    env.add(new EnvVar(OperatorEnvironment.WAIT_ATTEMPTS, Integer.toString(ctx.config().getWorkerWaitAttempts()),
+        null));
     // The launcher only runs mpirun: keep the NVIDIA runtime from handing it GPUs.
-    env.add(new EnvVar("NVIDIA_VISIBLE_DEVICES", "", null));
-    env.add(new EnvVar("NVIDIA_DRIVER_CAPABILITIES", "", null));
+    OperatorEnvironment.GPU_RUNTIME.forEach(name -> env.add(new EnvVar(name, "", null)));
     Container launcher = new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(ctx.effective().image())

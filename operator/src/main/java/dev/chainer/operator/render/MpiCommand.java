@@ -8,6 +8,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The launcher's mpirun (argv up to the program) and the environment that wires it to the job's hostfile
@@ -76,8 +78,31 @@ public final class MpiCommand {
    *     one, and where it fails for them too, the job can set the same variables in its environmentVariables.
    */
   public static List<EnvVar> environment(EffectiveSpec spec, boolean withoutPtrace) {
+    Map<String, String> env = wiring(spec.mpiImplementation(), spec.processCountPerNode());
+    if (spec.mpiImplementation() == MpiImplementation.OpenMPI && withoutPtrace) {
+      // A value the job sets itself is its own to choose (it reaches mpirun and every rank as it is).
+      env.put(VADER_SINGLE_COPY, "none");
+      env.put(SMSC, "^cma");
+      List.of(VADER_SINGLE_COPY, SMSC).stream().filter(spec.environmentVariables()::containsKey)
+          .forEach(env::remove);
+    }
+    List<EnvVar> vars = new ArrayList<>();
+    env.forEach((k, v) -> vars.add(new EnvVar(k, v, null)));
+    return vars;
+  }
+
+  /** Every variable that wires mpirun to the hostfile and the SSH configuration, for any implementation. */
+  public static Set<String> wiringNames() {
+    Set<String> names = new TreeSet<>();
+    for (MpiImplementation implementation : MpiImplementation.values()) {
+      names.addAll(wiring(implementation, 1).keySet());
+    }
+    return names;
+  }
+
+  private static Map<String, String> wiring(MpiImplementation implementation, int processCountPerNode) {
     Map<String, String> env = new LinkedHashMap<>();
-    switch (spec.mpiImplementation()) {
+    switch (implementation) {
       case OpenMPI -> {
         env.put("OMPI_MCA_plm_rsh_args", SSH_ARGS);
         env.put("PRTE_MCA_plm_ssh_args", SSH_ARGS);
@@ -85,19 +110,12 @@ public final class MpiCommand {
         env.put("OMPI_MCA_orte_default_hostfile", Paths.HOSTFILE);
         env.put("OMPI_ALLOW_RUN_AS_ROOT", "1");
         env.put("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
-        if (withoutPtrace) {
-          // A value the job sets itself is its own to choose (it reaches mpirun and every rank as it is).
-          env.put(VADER_SINGLE_COPY, "none");
-          env.put(SMSC, "^cma");
-          List.of(VADER_SINGLE_COPY, SMSC).stream().filter(spec.environmentVariables()::containsKey)
-              .forEach(env::remove);
-        }
       }
       case IntelMPI -> {
         env.put("I_MPI_HYDRA_HOST_FILE", Paths.HOSTFILE);
         env.put("I_MPI_HYDRA_BOOTSTRAP", "ssh");
         env.put("I_MPI_HYDRA_BOOTSTRAP_EXEC_EXTRA_ARGS", SSH_ARGS);
-        env.put("I_MPI_PERHOST", Integer.toString(spec.processCountPerNode()));
+        env.put("I_MPI_PERHOST", Integer.toString(processCountPerNode));
       }
       case MPICH -> {
         env.put("HYDRA_HOST_FILE", Paths.HOSTFILE);
@@ -105,8 +123,6 @@ public final class MpiCommand {
         env.put("HYDRA_LAUNCHER_EXTRA_ARGS", SSH_ARGS);
       }
     }
-    List<EnvVar> vars = new ArrayList<>();
-    env.forEach((k, v) -> vars.add(new EnvVar(k, v, null)));
-    return vars;
+    return env;
   }
 }

@@ -43,8 +43,13 @@ public final class PackageInstall {
   }
 
   public List<EnvVar> environment() {
-    return spec.installsPackages() && !spec.usesCondaEnvironment()
-        ? List.of(new EnvVar("PYTHONUSERBASE", Paths.PIP_USER_BASE, null)) : List.of();
+    return setsUserBase(spec) ? List.of(new EnvVar(OperatorEnvironment.PYTHON_USER_BASE, Paths.PIP_USER_BASE, null))
+        : List.of();
+  }
+
+  /** Whether pip installs into the user base (no conda environment), which PYTHONUSERBASE then names. */
+  public static boolean setsUserBase(EffectiveSpec spec) {
+    return spec.installsPackages() && !spec.usesCondaEnvironment();
   }
 
   /** The install steps, in order, each mounting the source (for requirement files) and the package volume. */

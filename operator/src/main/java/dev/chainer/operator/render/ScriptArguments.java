@@ -55,7 +55,10 @@ public final class ScriptArguments {
     }
   }
 
-  /** Python's str() of the value, which is what the estimator passed: True/False for booleans. */
+  /**
+   * Python's str() of the value, which is what the estimator passed: True/False for booleans, floats as Python prints
+   * them ({@code 1e-05}); the validator has refused a number no double holds ({@code 1e400}).
+   */
   private static String scalar(JsonNode value) {
     if (value.isBoolean()) {
       return value.booleanValue() ? "True" : "False";
@@ -64,8 +67,7 @@ public final class ScriptArguments {
       return value.bigIntegerValue().toString();
     }
     if (value.isNumber()) {
-      String text = value.decimalValue().stripTrailingZeros().toPlainString();
-      return text.contains(".") ? text : text + ".0";
+      return PythonFloat.str(value.doubleValue());
     }
     return value.asText();
   }

@@ -34,7 +34,7 @@ public final class TrainingPod {
   /** Environment of every training container; the launcher of an MPI job forwards it to all ranks. */
   public static List<EnvVar> environment(RenderContext ctx) {
     Map<String, EnvVar> env = new LinkedHashMap<>();
-    put(env, new EnvVar("AZUREML_RUN_ID", KubeletEscape.escape(ctx.jobName()), null));
+    put(env, new EnvVar(OperatorEnvironment.RUN_ID, KubeletEscape.escape(ctx.jobName()), null));
     ctx.data().environment().forEach(v -> put(env, v));
     OutputsVolume.environment(ctx.outputs(), ctx.jobName()).forEach(v -> put(env, v));
     ctx.packages().environment().forEach(v -> put(env, v));

@@ -1,11 +1,16 @@
 package dev.chainer.operator.validation;
 
+import dev.chainer.operator.api.ChainerJobSpec;
 import dev.chainer.operator.api.DataReference;
 import dev.chainer.operator.api.DataStore;
+import dev.chainer.operator.render.DataMounts;
+import dev.chainer.operator.render.OutputsVolume;
 import dev.chainer.operator.render.Paths;
+import dev.chainer.operator.spec.EffectiveOutputs;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Rules for data stores and data references (inputs, resumeFrom, the source directory's store). */
 final class DataReferenceRules {
@@ -15,10 +20,25 @@ final class DataReferenceRules {
 
   private DataReferenceRules() {}
 
+  /** Whether the path, normalised, is one of the operator's own mount points, under one, or above one. */
   static boolean isOperatorPath(String path) {
-    String clean = path.endsWith("/") && path.length() > 1 ? path.substring(0, path.length() - 1) : path;
-    return OPERATOR_PATHS.stream().anyMatch(p -> clean.equals(p) || clean.startsWith(p + "/")
-        || p.startsWith(clean + "/"));
+    String clean = EffectiveOutputs.normalise(path);
+    return OPERATOR_PATHS.stream().anyMatch(p -> MountPaths.overlaps(clean, p));
+  }
+
+  /** The names $AZUREML_DATAREFERENCE_<name> can take in the job: its inputs, MODEL_LOCATION, outputs. */
+  static Set<String> declaredNames(ChainerJobSpec spec) {
+    Set<String> names = new TreeSet<>();
+    if (spec.getInputs() != null) {
+      spec.getInputs().stream().filter(i -> i != null && i.getName() != null).forEach(i -> names.add(i.getName()));
+    }
+    if (spec.getResumeFrom() != null) {
+      names.add(DataMounts.MODEL_LOCATION);
+    }
+    if (spec.getOutputs() != null) {
+      names.add(OutputsVolume.DATA_REFERENCE);
+    }
+    return names;
   }
 
   static void checkStore(DataStore store, String field, boolean gitAllowed, List<Problem> out) {
@@ -53,7 +73,6 @@ final class DataReferenceRules {
       return;
     }
     Set<String> names = new HashSet<>();
-    Set<String> paths = new HashSet<>();
     for (int i = 0; i < inputs.size(); i++) {
       DataReference ref = inputs.get(i);
       String field = "spec.inputs[" + i + "]";
@@ -67,11 +86,11 @@ final class DataReferenceRules {
       } else if (!names.add(ref.getName())) {
         out.add(Problem.error(field + ".name", "'" + ref.getName() + "' is used by another input"));
       }
-      checkReference(ref, field, out);
-      if (ref.getPathOnCompute() != null && !paths.add(ref.getPathOnCompute())) {
-        out.add(Problem.error(field + ".pathOnCompute", "'" + ref.getPathOnCompute()
-            + "' is used by another input"));
+      if (DataMounts.MODEL_LOCATION.equals(ref.getName())) {
+        out.add(Problem.error(field + ".name", "'" + DataMounts.MODEL_LOCATION + "' names spec.resumeFrom's data "
+            + "reference (AZUREML_DATAREFERENCE_MODEL_LOCATION): choose another name"));
       }
+      checkReference(ref, field, out);
     }
   }
 
@@ -80,11 +99,17 @@ final class DataReferenceRules {
    * references alike); false when the path on compute is not.
    */
   static boolean checkPaths(String onStore, String onCompute, String field, List<Problem> out) {
+    // '|', not '||': both paths are reported
+    if (Rules.refuseControlCharacters(onStore, field + ".pathOnDataStore", "a path", out)
+        | Rules.refuseControlCharacters(onCompute, field + ".pathOnCompute", "a path", out)) {
+      return false;
+    }
     if (onStore != null && !onStore.isEmpty() && !Rules.isContainedRelativePath(onStore)) {
       out.add(Problem.error(field + ".pathOnDataStore", "must be a relative path inside the data store "
           + "(no leading '/' or '-', no '..')"));
     }
-    if (onCompute != null && (!Rules.isAbsoluteCleanPath(onCompute) || onCompute.equals("/"))) {
+    if (onCompute != null && (!Rules.isAbsoluteCleanPath(onCompute) || EffectiveOutputs.normalise(onCompute)
+        .equals("/"))) {
       out.add(Problem.error(field + ".pathOnCompute", "must be an absolute path other than '/', without '..'"));
       return false;
     }

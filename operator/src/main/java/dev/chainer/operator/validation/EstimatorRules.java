@@ -14,8 +14,8 @@ import java.util.Map;
 
 /** The Azure ML Chainer estimator's own checks, in the order the SDK made them, and its deprecations. */
 final class EstimatorRules {
-  private static final String SHM_RULE = "' is not a size: Docker's form (2g, 512m, 1024k, or bytes) or a "
-      + "Kubernetes quantity (2Gi, 512Mi)";
+  private static final String SHM_RULE = "' is not a size: Docker's form (2g, 512mb, 1.5G, 1t, or bytes; binary "
+      + "units, any case) or a Kubernetes quantity (2Gi, 512Mi)";
   private EstimatorRules() {}
 
   static void check(JobContext job, List<Problem> out) {
@@ -45,19 +45,19 @@ final class EstimatorRules {
       return;
     }
     List<String> clashing = new ArrayList<>();
-    addIfSet(clashing, "pipPackages", spec.getPipPackages());
+    addIfTrue(clashing, "pipPackages", spec.getPipPackages());
     addIfSet(clashing, "pipRequirementsFile", spec.getPipRequirementsFile());
     addIfSet(clashing, "pipRequirementsFilePath", spec.getPipRequirementsFilePath());
-    addIfSet(clashing, "condaPackages", spec.getCondaPackages());
+    addIfTrue(clashing, "condaPackages", spec.getCondaPackages());
     addIfSet(clashing, "condaDependenciesFile", spec.getCondaDependenciesFile());
     addIfSet(clashing, "condaDependenciesFilePath", spec.getCondaDependenciesFilePath());
     addIfSet(clashing, "customDockerImage", spec.getCustomDockerImage());
     addIfSet(clashing, "customDockerBaseImage", spec.getCustomDockerBaseImage());
     addIfSet(clashing, "imageRegistryDetails", spec.getImageRegistryDetails());
-    addIfSet(clashing, "useGpu", spec.getUseGpu());
-    addIfSet(clashing, "userManaged", spec.getUserManaged());
+    addIfTrue(clashing, "useGpu", spec.getUseGpu());
+    addIfTrue(clashing, "userManaged", spec.getUserManaged());
     addIfSet(clashing, "shmSize", spec.getShmSize());
-    addIfSet(clashing, "environmentVariables", spec.getEnvironmentVariables());
+    addIfTrue(clashing, "environmentVariables", spec.getEnvironmentVariables());
     if (!clashing.isEmpty()) {
       out.add(Problem.error("spec.environmentDefinition", "cannot be combined with " + String.join(", ", clashing)
           + ": set them inside environmentDefinition instead"));
@@ -72,6 +72,15 @@ final class EstimatorRules {
 
   private static void addIfSet(List<String> names, String name, Object value) {
     if (isSet(value)) {
+      names.add(name);
+    }
+  }
+
+  /** As the estimator's truthiness checks: an empty list or map and false say nothing. */
+  private static void addIfTrue(List<String> names, String name, Object value) {
+    boolean empty = value instanceof java.util.Collection<?> c ? c.isEmpty() : value instanceof Map<?, ?> m
+        ? m.isEmpty() : Boolean.FALSE.equals(value);
+    if (isSet(value) && !empty) {
       names.add(name);
     }
   }

@@ -3,34 +3,25 @@ package dev.chainer.operator.validation;
 import dev.chainer.operator.api.ChainerJobSpec;
 import dev.chainer.operator.api.DataReference;
 import dev.chainer.operator.api.Outputs;
-import dev.chainer.operator.render.DataMounts;
 import dev.chainer.operator.render.OutputsVolume;
 import dev.chainer.operator.render.Paths;
-import dev.chainer.operator.render.ResumeStep;
 import dev.chainer.operator.spec.EffectiveOutputs;
 import dev.chainer.operator.spec.JobContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Rules for spec.outputs: one store that pods can write to, a directory that stays inside it, a mount that hides
- * nothing of the job's (code, inputs, the operator's own files) and is hidden by nothing, and variables of the
- * operator's that a user's must not replace. Also warns when the script's snapshots would not land in the outputs.
+ * nothing of the job's (code, inputs, the operator's own files) and is hidden by nothing (its variables are the
+ * operator's: OperatorEnvironment). Also warns when the script's snapshots would not land in the outputs.
  */
 final class OutputsRules {
-  /** What the operator sets in the training containers for outputs and resuming; a user's value would break it. */
-  static final Set<String> OPERATOR_VARIABLES = Set.of(OutputsVolume.OUTPUT_DIR, OutputsVolume.CHECKPOINT_DIR,
-      OutputsVolume.RUN_ID, OutputsVolume.RESUME_FROM, ResumeStep.PATTERN, ResumeStep.ARGUMENT,
-      ResumeStep.FALLBACK_ARGS, DataMounts.ENV_PREFIX + OutputsVolume.DATA_REFERENCE);
   private static final String FIELD = "spec.outputs";
 
   private OutputsRules() {}
 
-  static void check(JobContext context, Map<String, String> environment, String environmentField,
-      List<Problem> out) {
+  static void check(JobContext context, List<Problem> out) {
     ChainerJobSpec spec = context.spec();
     Outputs outputs = spec.getOutputs();
     if (outputs == null) {
@@ -43,12 +34,6 @@ final class OutputsRules {
     Optional<EffectiveOutputs> effective = context.outputs();
     effective.ifPresent(o -> checkPlace(o, spec, out));
     effective.ifPresent(o -> checkCheckpoints(o, outputs, spec, out));
-    for (String name : environment.keySet()) {
-      if (OPERATOR_VARIABLES.contains(name)) {
-        out.add(Problem.error(environmentField + "[" + name + "]", "is set by the operator for spec.outputs "
-            + "(where the results and snapshots are): choose another name"));
-      }
-    }
   }
 
   private static void checkStore(Outputs outputs, ChainerJobSpec spec, List<Problem> out) {
@@ -114,7 +99,7 @@ final class OutputsRules {
           + String.join(", ", DataReferenceRules.OPERATOR_PATHS) + "): choose another path"));
     }
     String workingDirectory = workingDirectory(spec);
-    if (workingDirectory != null && overlaps(path, EffectiveOutputs.normalise(workingDirectory))
+    if (workingDirectory != null && MountPaths.overlaps(path, EffectiveOutputs.normalise(workingDirectory))
         && !path.startsWith(EffectiveOutputs.normalise(workingDirectory) + "/")) {
       out.add(Problem.error(FIELD + ".pathOnCompute", "'" + path + "' would hide the script's working directory "
           + workingDirectory + ": choose a path outside it (its 'outputs' entry points to the outputs anyway)"));
@@ -147,16 +132,12 @@ final class OutputsRules {
   private static void checkApart(String field, String path, List<String> outputs, List<Problem> out) {
     String normal = EffectiveOutputs.normalise(path);
     for (String o : outputs) {
-      if (overlaps(normal, o)) {
+      if (MountPaths.overlaps(normal, o)) {
         out.add(Problem.error(field, "'" + path + "' overlaps the outputs mounted at " + o + ": one would hide the "
             + "other"));
         return;
       }
     }
-  }
-
-  private static boolean overlaps(String a, String b) {
-    return a.equals(b) || a.startsWith(b + "/") || b.startsWith(a + "/");
   }
 
   private static String workingDirectory(ChainerJobSpec spec) {

@@ -1,20 +1,17 @@
 package dev.chainer.operator.validation;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.chainer.operator.api.ChainerJob;
 import dev.chainer.operator.api.ChainerJobCrd;
 import dev.chainer.operator.api.ChainerJobSpec;
-import dev.chainer.operator.api.EnvironmentDefinition;
 import dev.chainer.operator.api.Limits;
 import dev.chainer.operator.api.UnreadableSpec;
 import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.kueue.Kueue;
+import dev.chainer.operator.spec.EffectiveOutputs;
 import dev.chainer.operator.spec.JobContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -70,13 +67,16 @@ public final class SpecValidator {
     OperatorConfig config = context.config();
     EstimatorRules.check(context, out);
     checkSource(spec, out);
-    checkScriptParams(spec.getScriptParams(), out);
-    checkEnvironment(spec, out);
-    OutputsRules.check(context, environment(spec), environmentField(spec), out);
+    ArgumentRules.check(spec, out);
+    EnvironmentRules.check(context, out);
+    PackageRules.check(context.effective(), out);
+    OutputsRules.check(context, out);
     DataReferenceRules.checkInputs(spec.getInputs(), out);
     if (spec.getResumeFrom() != null) {
       DataReferenceRules.checkReference(spec.getResumeFrom(), "spec.resumeFrom", out);
     }
+    MountPaths.check(spec, out);
+    ResourceRules.check(context, out);
     KubernetesRules.check(spec, out);
     SecurityRules.check(spec, config, out);
     QueueRules.checkSpec(context, out);
@@ -110,10 +110,22 @@ public final class SpecValidator {
     out.addAll(schema);
   }
 
+  /** '.', './', 'dir/', 'dir/.': what no file can be (a trailing '/' or '.' segment always names a directory). */
+  private static boolean isDirectory(String path) {
+    return path.endsWith("/") || path.equals(".") || path.endsWith("/.") || EffectiveOutputs.normalise(path)
+        .equals(".");
+  }
+
   private static void checkSource(ChainerJobSpec spec, List<Problem> out) {
     String entry = spec.getEntryScript();
     if (entry == null || entry.isBlank()) {
       out.add(Problem.error("spec.entryScript", "is required: the script to run, relative to sourceDirectory"));
+    } else if (Rules.refuseControlCharacters(entry, "spec.entryScript", "a path", out)
+        || Rules.refuseControlCharacters(spec.getSourceDirectory(), "spec.sourceDirectory", "a path", out)) {
+      return;
+    } else if (isDirectory(entry)) {
+      out.add(Problem.error("spec.entryScript", "'" + entry + "' names a directory, not a script file: give the "
+          + "script's path relative to sourceDirectory, such as train.py"));
     } else if (!Rules.isContainedRelativePath(entry)) {
       out.add(Problem.error("spec.entryScript", "must be a relative path inside sourceDirectory (no leading '/' "
           + "or '-', no '..'), got '" + entry + "'"));
@@ -132,61 +144,6 @@ public final class SpecValidator {
     } else if (dir != null && !dir.isEmpty() && !dir.equals(".") && !Rules.isContainedRelativePath(dir)) {
       out.add(Problem.error("spec.sourceDirectory", "must be a relative path inside sourceDirectoryDataStore "
           + "(no leading '/' or '-', no '..'), got '" + dir + "'"));
-    }
-  }
-
-  private static void checkScriptParams(Map<String, JsonNode> params, List<Problem> out) {
-    if (params == null) {
-      return;
-    }
-    for (Map.Entry<String, JsonNode> e : params.entrySet()) {
-      String field = "spec.scriptParams[" + e.getKey() + "]";
-      if (e.getKey().isEmpty()) {
-        out.add(Problem.error("spec.scriptParams", "a key (flag) must not be empty"));
-      }
-      JsonNode v = e.getValue();
-      if (v != null && (v.isObject() || (v.isArray() && hasContainerItem(v)))) {
-        out.add(Problem.error(field, "must be a string, number, boolean, null or a list of those"));
-      }
-    }
-  }
-
-  private static boolean hasContainerItem(JsonNode array) {
-    for (JsonNode item : array) {
-      if (item.isContainerNode()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** The user's environment variables, from environmentDefinition when it has them. */
-  private static Map<String, String> environment(ChainerJobSpec spec) {
-    Map<String, String> vars = new LinkedHashMap<>();
-    if (spec.getEnvironmentVariables() != null) {
-      vars.putAll(spec.getEnvironmentVariables());
-    }
-    EnvironmentDefinition def = spec.getEnvironmentDefinition();
-    if (def != null && def.getEnvironmentVariables() != null) {
-      vars.putAll(def.getEnvironmentVariables());
-    }
-    return vars;
-  }
-
-  private static String environmentField(ChainerJobSpec spec) {
-    EnvironmentDefinition def = spec.getEnvironmentDefinition();
-    return def != null && def.getEnvironmentVariables() != null ? "spec.environmentDefinition.environmentVariables"
-        : "spec.environmentVariables";
-  }
-
-  private static void checkEnvironment(ChainerJobSpec spec, List<Problem> out) {
-    Map<String, String> vars = environment(spec);
-    String field = environmentField(spec);
-    for (String name : vars.keySet()) {
-      if (!Rules.isEnvName(name)) {
-        out.add(Problem.error(field + "[" + name + "]", "is not a valid environment variable name (letters, "
-            + "digits and '_', not starting with a digit)"));
-      }
     }
   }
 }

@@ -241,7 +241,10 @@ class EstimatorFieldsTest {
   @Test
   void shmSizeTakesTheEstimatorsDockerFormAndRendersAKubernetesQuantity() {
     for (String[] c : new String[][] {{"2g", "2Gi"}, {"512m", "512Mi"}, {"1024k", "1Mi"}, {"1536m", "1536Mi"},
-        {"100", "100"}, {"4096b", "4Ki"}, {"2G", "2Gi"}, {"512Mi", "512Mi"}, {"1.5Gi", "1.5Gi"}}) {
+        {"100", "100"}, {"4096b", "4Ki"}, {"2G", "2Gi"}, {"512Mi", "512Mi"}, {"1.5Gi", "1.5Gi"},
+        // Docker's go-units forms: any case, an optional b or ib, fractions, one space; binary units, whole bytes
+        {"512mb", "512Mi"}, {"1.5g", "1536Mi"}, {"1t", "1Ti"}, {"2GB", "2Gi"}, {"2GiB", "2Gi"}, {"64 MB", "64Mi"},
+        {".5g", "512Mi"}, {"1.5k", "1536"}, {"1.0001k", "1024"}, {"3.3m", "3460300"}}) {
       assertEquals(new Quantity(c[1]), volume(Rendered.of(minimal("shmSize: \"" + c[0] + "\"")).launcherPod(), "shm")
           .getEmptyDir().getSizeLimit(), c[0]);
     }

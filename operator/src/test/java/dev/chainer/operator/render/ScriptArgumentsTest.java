@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ScriptArgumentsTest {
   private static List<String> argv(String extra, Map<String, String> dataPaths) {
@@ -33,6 +35,13 @@ class ScriptArgumentsTest {
   void booleansAndFloatsAsPythonPrintsThem() {
     assertEquals(List.of("--amp", "False", "--lr", "0.01", "--scale", "2.0", "--verbose", "True"),
         argv("scriptParams:\n  --verbose: true\n  --amp: false\n  --lr: 0.01\n  --scale: 2.0", Map.of()));
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({"1e-05, 1e-05", "0.00001, 1e-05", "0.0001, 0.0001", "1.0e+16, 1e+16", "1.5, 1.5", "100.0, 100.0",
+      "-0.0, -0.0", "2.5e-7, 2.5e-07", "1.0e+300, 1e+300"})
+  void floatsAsPythonsStrPrintsThem(String yaml, String python) {
+    assertEquals(List.of("--lr", python), argv("scriptParams:\n  --lr: " + yaml, Map.of()));
   }
 
   @Test

@@ -29,8 +29,8 @@ class PreflightTest {
         Arguments.of(minimal(input + "  pathOnCompute: /dev/shm\n"), "spec.inputs[0].pathOnCompute", "/dev/shm"),
         Arguments.of(minimal(input + "  pathOnCompute: /\n"), "spec.inputs[0].pathOnCompute", "other than '/'"),
         Arguments.of(minimal(input + "  pathOnCompute: /ckpt\nresumeFrom:\n  dataStore:\n    "
-            + "persistentVolumeClaim: models\n  pathOnCompute: /ckpt\n"), "spec.inputs[0].pathOnCompute",
-            "must be unique"),
+            + "persistentVolumeClaim: models\n  pathOnCompute: /ckpt/\n"), "spec.resumeFrom.pathOnCompute",
+            "is the same directory as spec.inputs[0]'s '/ckpt'"),
         Arguments.of(mpi("useGpu: true\nkubernetes:\n  worker:\n    resources:\n      requests:\n"
             + "        nvidia.com/gpu: 1\n"), "spec.kubernetes.worker.resources", "must be equal to nvidia.com/gpu limit"),
         Arguments.of(minimal("kubernetes:\n  launcher:\n    resources:\n      requests:\n        cpu: 4\n"

@@ -134,7 +134,7 @@ class SpecValidatorTest {
         + "frameworkVersion: \"1.0\"\nshmSize: big"));
     List<String> fields = problems.stream().filter(Problem::isError).map(Problem::field).toList();
     assertTrue(fields.containsAll(List.of("spec.useDocker", "spec.distributedTraining", "spec.frameworkVersion",
-        "spec.shmSize", "spec.entryScript", "spec.sourceDirectory")), fields::toString);
+        "spec.shmSize", "spec.entryScript", "spec.sourceDirectory")), problems::toString);
   }
 
   @Test

@@ -74,4 +74,20 @@ class StructuralSchemaTest {
     StructuralSchema.prune(value, SCHEMA);
     assertEquals("{\"name\":\"a\",\"env\":{\"A\":\"b\"},\"free\":{\"kept\":1}}", value.toString());
   }
+
+  @Test
+  void theCrdKeepsTheNullsTheEstimatorGaveMeaningAndDropsTheOthers() {
+    JsonNode spec = yaml("""
+        nodeCount: null
+        scriptParams: {--verbose: null}
+        environmentVariables: {A: null}
+        environmentDefinition: {environmentVariables: {B: null}}
+        """);
+    StructuralSchema.dropNulls(spec, dev.chainer.operator.api.ChainerJobCrd.specSchema());
+    assertEquals(yaml("""
+        scriptParams: {--verbose: null}
+        environmentVariables: {A: null}
+        environmentDefinition: {environmentVariables: {B: null}}
+        """), spec);
+  }
 }

@@ -97,6 +97,22 @@ class ChainerJobAdmissionTest extends WithApiServer {
   }
 
   @Test
+  void theEstimatorsEmptyValuesDockerSizesAndBareFlagsAreStored() {
+    client.resource(job("empty", "  frameworkVersion: \"7.0.0\"\n  environmentDefinition:\n    docker:\n"
+        + "      shmSize: 1.5g\n  pipPackages: []\n  condaPackages: []\n  useGpu: false\n  environmentVariables: {}\n"
+        + "  scriptParams:\n    --verbose: null\n")).create();
+    GenericKubernetesResource stored = client.genericKubernetesResources("chainer.dev/v1", "ChainerJob")
+        .inNamespace("a").withName("empty").get();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> spec = (Map<String, Object>) stored.getAdditionalProperties().get("spec");
+    assertTrue(((Map<?, ?>) spec.get("scriptParams")).containsKey("--verbose"), spec::toString);
+    assertTrue(refused(() -> client.resource(job("clash", "  environmentDefinition: {}\n  pipPackages: [numpy]\n"))
+        .create()).getMessage().contains("environmentDefinition cannot be combined with pipPackages"));
+    assertTrue(refused(() -> client.resource(job("shm", "  shmSize: 2gm\n")).create()).getMessage()
+        .contains("spec.shmSize in body should match"));
+  }
+
+  @Test
   void fieldsTheSchemaDoesNotDeclareAreDropped() {
     client.resource(job("p", "  frameworkVersion: \"7.0.0\"\n  bogus: 1\n  runPolicy:\n    alsoBogus: x\n"))
         .create();
