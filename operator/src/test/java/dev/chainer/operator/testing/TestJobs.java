@@ -23,14 +23,36 @@ public final class TestJobs {
     return job("train", specYaml);
   }
 
-  /** The smallest valid single-process job plus the given extra spec lines. */
+  /** The smallest valid single-process job plus the given extra spec lines (a key given there replaces the base's). */
   public static ChainerJob minimal(String extra) {
-    return job("sourceDirectory: /app\nentryScript: train.py\nframeworkVersion: \"7.0.0\"\n" + extra);
+    return job(over("sourceDirectory: /app\nentryScript: train.py\nframeworkVersion: \"7.0.0\"\n", extra));
   }
 
-  /** A valid MPI job (2 workers x 2 processes, OpenMPI) plus the given extra spec lines. */
+  /** A valid MPI job (2 workers x 2 processes, OpenMPI) plus the given extra spec lines (which replace base keys). */
   public static ChainerJob mpi(String extra) {
-    return job("sourceDirectory: /app\nentryScript: train.py\nframeworkVersion: \"7.0.0\"\nnodeCount: 2\n"
-        + "distributedTraining:\n  mpi:\n    processCountPerNode: 2\n" + extra);
+    return job(over("sourceDirectory: /app\nentryScript: train.py\nframeworkVersion: \"7.0.0\"\nnodeCount: 2\n"
+        + "distributedTraining:\n  mpi:\n    processCountPerNode: 2\n", extra));
+  }
+
+  /**
+   * The base spec without the top-level keys {@code extra} gives, then {@code extra}: a key written twice is a
+   * duplicate key, which the file readers refuse as kubectl does.
+   */
+  private static String over(String base, String extra) {
+    java.util.Set<String> given = new java.util.HashSet<>();
+    extra.lines().filter(l -> !l.isEmpty() && !Character.isWhitespace(l.charAt(0)) && !l.startsWith("-")
+        && l.indexOf(':') > 0).forEach(l -> given.add(l.substring(0, l.indexOf(':'))));
+    StringBuilder kept = new StringBuilder();
+    boolean skipping = false;
+    for (String line : base.lines().toList()) {
+      boolean top = !line.isEmpty() && !Character.isWhitespace(line.charAt(0));
+      if (top) {
+        skipping = given.contains(line.substring(0, line.indexOf(':')));
+      }
+      if (!skipping) {
+        kept.append(line).append('\n');
+      }
+    }
+    return kept + extra;
   }
 }
