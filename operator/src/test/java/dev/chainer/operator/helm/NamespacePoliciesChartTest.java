@@ -60,11 +60,11 @@ class NamespacePoliciesChartTest {
     assertTrue(!config.getNamespacePolicies().forNamespace("team-b").isOperatorReadsSecrets());
 
     ChainerJob job = minimal("computeTarget: team-b-gpu\nkubernetes:\n  launcher:\n    priorityClassName: "
-        + "system-node-critical\n");
+        + "urgent\n");
     List<String> refused = SpecValidator.validate(job, config).stream().filter(Problem::isError)
         .map(Problem::toString).toList();
     assertEquals(List.of(
-        "spec.kubernetes.launcher.priorityClassName: 'system-node-critical' is not a priority class that jobs in "
+        "spec.kubernetes.launcher.priorityClassName: 'urgent' is not a priority class that jobs in "
             + "namespace team-a may use (namespacePolicies priorityClasses: batch-low)",
         "spec.computeTarget: selects nodes labelled kubernetes.azure.com/agentpool=team-b-gpu, which jobs in "
             + "namespace team-a may not (namespacePolicies nodeSelectors: kubernetes.azure.com/agentpool may be "

@@ -38,7 +38,7 @@ class NamespacePolicyTest {
             .endMetadata().addToStringData("password", "pw").build()).create();
       }
       ChainerJob refused = h.submit(TestJobs.minimal(REGISTRY
-          + "kubernetes:\n  launcher:\n    priorityClassName: system-cluster-critical\n"));
+          + "kubernetes:\n  launcher:\n    priorityClassName: urgent\n"));
       ChainerJob elsewhere = TestJobs.minimal(REGISTRY);
       elsewhere.getMetadata().setNamespace("team-b");
       elsewhere = h.submit(elsewhere);
@@ -48,7 +48,7 @@ class NamespacePolicyTest {
       assertTrue(failed.getMessage().contains("spec.imageRegistryDetails.passwordSecretRef: asks the operator to read "
           + "a Secret for the job, which it does not for jobs in namespace team-a (namespacePolicies "
           + "operatorReadsSecrets: false)"), failed.getMessage());
-      assertTrue(failed.getMessage().contains("spec.kubernetes.launcher.priorityClassName: 'system-cluster-critical' "
+      assertTrue(failed.getMessage().contains("spec.kubernetes.launcher.priorityClassName: 'urgent' "
           + "is not a priority class that jobs in namespace team-a may use"), failed.getMessage());
       var event = OperatorHarness.await(() -> h.event(refused, "InvalidSpec").orElse(null), e -> true, "event");
       assertEquals("Warning", event.getType());
