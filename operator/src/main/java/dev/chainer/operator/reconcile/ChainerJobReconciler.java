@@ -199,11 +199,11 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
       Context<ChainerJob> context, Instant now) {
     Optional<Duration> requeue = plan.requeueAfter();
     if (progress.applies(plan.status())) {
-      progress.update(context.getClient(), running.job(), plan.status(), now);
-      progress.resumedFrom(context.getClient(), running, plan.status()).ifPresent(plan::event);
+      progress.update(context.getClient(), running, plan.status(), now);
+      progress.resumedFrom(running, plan.status()).ifPresent(plan::event);
       requeue = Optional.of(requeue.filter(d -> d.compareTo(progress.interval()) < 0).orElse(progress.interval()));
     } else if (progress.lastReadDue(plan.status(), now)) {
-      progress.update(context.getClient(), running.job(), plan.status(), now);
+      progress.update(context.getClient(), running, plan.status(), now);
       Duration soon = Duration.ofSeconds(1);
       requeue = Optional.of(requeue.filter(d -> d.compareTo(soon) < 0).orElse(soon));
     }
