@@ -84,6 +84,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
   private final Map<String, Instant> recentlyDeleted = new java.util.concurrent.ConcurrentHashMap<>();
   /** Objects created that the caches have not shown yet: not created again meanwhile. */
   private final RecentCreations recentlyCreated = new RecentCreations();
+  private final WorkerRefusals workerRefusals = new WorkerRefusals();
 
   public ChainerJobReconciler(OperatorConfig config, Clock clock, OperatorMetrics metrics) {
     this.config = config;
@@ -164,7 +165,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     String uid = job.getMetadata().getUid();
     JobObjects objects = JobObjects.of(observed, observedJob.names(), uid)
         .withOutputsClaim(OutputsClaims.read(observedJob, context.getClient()));
-    objects.withRefusal(WorkerRefusals.read(observedJob, objects, context.getClient(), now));
+    objects.withRefusal(workerRefusals.read(observedJob, objects, context.getClient(), now));
     Optional<String> snapshot = runSnapshot(observedJob, objects);
     // The job as it runs: once started, with the spec its run started with (and the current runPolicy).
     JobContext running = snapshot.map(s -> observedJob.withJob(withSpec(job, RunSpec.restore(s,

@@ -9,21 +9,31 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Refusals of the worker pods, which the StatefulSet controller creates: the server's word reaches only a
  * FailedCreate Event on the StatefulSet (the controller retries, its status does not change, no pod appears). Read
  * only while the attempt has fewer worker pods than its StatefulSet wants, and only Events of that StatefulSet (by
- * uid) seen lately, so a refusal that has cleared is not reported again.
+ * uid) seen lately, so a refusal that has cleared is not reported again. The Events of one StatefulSet are listed
+ * at most once per {@link #EVERY}; reconciles in between use what that list found, so a job whose pods are still
+ * being made (the usual case, for a moment after its StatefulSet is created) costs one list, not one per reconcile.
  */
 final class WorkerRefusals {
   /** An Event older than this is taken as cleared: the controller records another while it keeps failing. */
   private static final Duration RECENT = Duration.ofMinutes(2);
+  /** As often as the planner looks again at a StatefulSet that lacks pods (JobPlanner.MISSING_PODS_RETRY). */
+  static final Duration EVERY = JobPlanner.MISSING_PODS_RETRY;
+  private static final int MAX_REMEMBERED = 10_000;
 
-  private WorkerRefusals() {}
+  /** What the last list of a StatefulSet's Events found, and when, by the StatefulSet's uid. */
+  private record Listed(Instant at, Optional<Refusal> refusal) {}
 
-  static Optional<Refusal> read(JobContext job, JobObjects objects, KubernetesClient client, Instant now) {
+  private final Map<String, Listed> listed = new ConcurrentHashMap<>();
+
+  Optional<Refusal> read(JobContext job, JobObjects objects, KubernetesClient client, Instant now) {
     Optional<StatefulSet> workers = objects.workers(job.attempt());
     if (workers.isEmpty() || job.job().getStatus() != null && job.job().getStatus().getPhase() != null
         && job.job().getStatus().getPhase().isTerminal()) {
@@ -35,6 +45,19 @@ final class WorkerRefusals {
       return Optional.empty();
     }
     String uid = set.getMetadata().getUid();
+    Listed last = listed.get(uid);
+    if (last != null && now.isBefore(last.at().plus(EVERY))) {
+      return last.refusal();
+    }
+    if (listed.size() > MAX_REMEMBERED) {
+      listed.clear();
+    }
+    Optional<Refusal> refusal = list(set, uid, client, now);
+    listed.put(uid, new Listed(now, refusal));
+    return refusal;
+  }
+
+  private static Optional<Refusal> list(StatefulSet set, String uid, KubernetesClient client, Instant now) {
     return client.v1().events().inNamespace(set.getMetadata().getNamespace())
         .withField("involvedObject.name", set.getMetadata().getName()).list().getItems().stream()
         .filter(e -> e.getInvolvedObject() != null && "StatefulSet".equals(e.getInvolvedObject().getKind())
