@@ -13,6 +13,7 @@ import dev.chainer.operator.runtime.OperatorMetrics;
 import dev.chainer.operator.spec.JobContext;
 import dev.chainer.operator.spec.JobLabels;
 import dev.chainer.operator.spec.RunSpec;
+import dev.chainer.operator.status.JobConditions;
 import dev.chainer.operator.status.JobObjects;
 import dev.chainer.operator.status.JobTransitions;
 import dev.chainer.operator.status.ObjectRef;
@@ -83,6 +84,9 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
    * restart) costs at most one redundant, harmless DELETE.
    */
   private final Map<String, Instant> recentlyDeleted = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Objects created that the caches have not shown yet: not created again meanwhile. */
+  private final RecentCreations recentlyCreated = new RecentCreations();
+  private final WorkerRefusals workerRefusals = new WorkerRefusals();
 
   public ChainerJobReconciler(OperatorConfig config, Clock clock, OperatorMetrics metrics) {
     this.config = config;
@@ -96,13 +100,14 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     // Owner references tell the job's objects from others holding its names (see JobObjects).
     String[] existence = {"metadata.labels", "metadata.uid", "metadata.ownerReferences"};
     List<EventSource<?, ChainerJob>> sources = new java.util.ArrayList<>(List.of(
-        informer(Pod.class, context, "metadata.labels", "metadata.uid", "metadata.ownerReferences",
-            "metadata.annotations", "metadata.deletionTimestamp", "status"),
-        informer(StatefulSet.class, context, "metadata.labels", "metadata.uid", "metadata.ownerReferences",
-            "metadata.annotations", "metadata.deletionTimestamp", "metadata.generation", "spec.replicas"),
-        informer(Service.class, context, existence),
-        informer(ConfigMap.class, context, existence),
-        informer(Secret.class, context, existence)));
+        informer(Pod.class, context, PlannerInputs::podChanged, "metadata.labels", "metadata.uid",
+            "metadata.ownerReferences", "metadata.annotations", "metadata.deletionTimestamp", "status"),
+        informer(StatefulSet.class, context, PlannerInputs::statefulSetChanged, "metadata.labels", "metadata.uid",
+            "metadata.ownerReferences", "metadata.annotations", "metadata.deletionTimestamp", "metadata.generation",
+            "spec.replicas"),
+        informer(Service.class, context, PlannerInputs::ownershipChanged, existence),
+        informer(ConfigMap.class, context, PlannerInputs::ownershipChanged, existence),
+        informer(Secret.class, context, PlannerInputs::ownershipChanged, existence)));
     // Kinds of optional integrations are watched only when configured: their CRDs may not be installed.
     GangScheduler gang = config.getGangScheduler();
     if (gang != GangScheduler.NONE) {
@@ -134,16 +139,18 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
   /**
    * An informer on the operator's own objects of one kind, caching only the fields the planner reads
    * ({@code kept}): a pod's spec or a Secret's keys are never needed again once created, and dropping them
-   * is most of the operator's memory with many jobs.
+   * is most of the operator's memory with many jobs. An update that changes nothing the planner reads
+   * ({@code changed} says: see {@link PlannerInputs}) triggers no reconcile.
    */
   private static <R extends HasMetadata> EventSource<?, ChainerJob> informer(Class<R> type,
-      EventSourceContext<ChainerJob> context, String... kept) {
+      EventSourceContext<ChainerJob> context, java.util.function.BiPredicate<R, R> changed, String... kept) {
     var configuration = InformerEventSourceConfiguration.from(type, ChainerJob.class)
         .withName(HasMetadata.getPlural(type)) // the name health probes report
         .withLabelSelector(OWNED_SELECTOR)
         .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type,
             context.getClient().getKubernetesSerialization(), kept))
         .withSecondaryToPrimaryMapper(ChainerJobReconciler::jobOf)
+        .withOnUpdateFilter(changed::test)
         .build();
     return new InformerEventSource<>(configuration, context);
   }
@@ -157,10 +164,11 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     Instant now = clock.instant();
     JobContext observedJob = JobContext.of(job, config);
     Observed observed = observe(context);
+    recentlyCreated.seen(observed.all(), now);
     String uid = job.getMetadata().getUid();
     JobObjects objects = JobObjects.of(observed, observedJob.names(), uid)
         .withOutputsClaim(OutputsClaims.read(observedJob, context.getClient()));
-    objects.withRefusal(WorkerRefusals.read(observedJob, objects, context.getClient(), now));
+    objects.withRefusal(workerRefusals.read(observedJob, objects, context.getClient(), now));
     Optional<String> snapshot = runSnapshot(observedJob, objects);
     // The job as it runs: once started, with the spec its run started with (and the current runPolicy).
     JobContext running = snapshot.map(s -> observedJob.withJob(withSpec(job, RunSpec.restore(s,
@@ -172,7 +180,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     try {
       requeue = carryOut(job, running, JobPlanner.plan(running, objects, problems, now, edited, kueue), objects,
           context, now);
-    } catch (NotOwned conflict) {
+    } catch (Creations.NotOwned conflict) {
       // A create ran into an object that is not the job's: plan again knowing it, so nothing is made beside it.
       JobObjects seen = JobObjects.of(observed.withConflict(conflict.object()), observedJob.names(), uid)
           .withOutputsClaim(objects.outputsClaim());
@@ -195,11 +203,11 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
       Context<ChainerJob> context, Instant now) {
     Optional<Duration> requeue = plan.requeueAfter();
     if (progress.applies(plan.status())) {
-      progress.update(context.getClient(), running.job(), plan.status(), now);
-      progress.resumedFrom(context.getClient(), running, plan.status()).ifPresent(plan::event);
+      progress.update(context.getClient(), running, plan.status(), now);
+      progress.resumedFrom(running, plan.status()).ifPresent(plan::event);
       requeue = Optional.of(requeue.filter(d -> d.compareTo(progress.interval()) < 0).orElse(progress.interval()));
     } else if (progress.lastReadDue(plan.status(), now)) {
-      progress.update(context.getClient(), running.job(), plan.status(), now);
+      progress.update(context.getClient(), running, plan.status(), now);
       Duration soon = Duration.ofSeconds(1);
       requeue = Optional.of(requeue.filter(d -> d.compareTo(soon) < 0).orElse(soon));
     }
@@ -253,7 +261,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
       OutputsClaims.create(running, context.getClient());
     }
     if (plan.createInfrastructure() || plan.createWorkers() || plan.createLauncher() || plan.createWorkload()) {
-      create(running.atAttempt(plan.status().currentAttempt()), plan, objects, context);
+      create(running.atAttempt(plan.status().currentAttempt()), plan, objects, context, now);
     }
     KueueWorkloads.carryOut(plan, job, objects, client, config, now);
     forgetOldDeletions(now);
@@ -273,8 +281,12 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
   }
 
   /** Creates what the plan says is missing, rendered for the planned attempt ({@code running}'s). */
-  private void create(JobContext running, Plan plan, JobObjects objects, Context<ChainerJob> context) {
+  private void create(JobContext running, Plan plan, JobObjects objects, Context<ChainerJob> context, Instant now) {
     ChainerJob job = running.job();
+    // A job that already says a foreign object holds one of its names looks before it creates (see Creations).
+    boolean conflictKnown = job.getStatus() != null
+        && JobConditions.RESOURCE_CONFLICT.equals(job.getStatus().getReason());
+    Creations creations = new Creations(context, recentlyCreated, conflictKnown, now);
     int attempt = running.attempt();
     boolean needKeys = plan.createInfrastructure() && !objects.has(Secret.class, JobLabels.ROLE_SSH, attempt);
     String password = plan.createInfrastructure() && !objects.has(Secret.class, JobLabels.ROLE_REGISTRY, attempt)
@@ -282,87 +294,36 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     DesiredObjects desired = JobRenderer.render(running, needKeys ? SshKeyPair.generate(job.getMetadata()
         .getName()) : null, password);
     if (plan.createWorkload()) {
-      create(KueueWorkloads.workload(job, desired, context.getClient(), config), GenericKubernetesResource.class,
-          context);
+      creations.create(KueueWorkloads.workload(job, desired, context.getClient(), config), GenericKubernetesResource.class);
     }
     if (Kueue.manages(job, config)) {
       KueueWorkloads.admitted(desired, objects, context.getClient(), config);
     }
     if (plan.createInfrastructure()) {
       if (!objects.has(Service.class, null, attempt)) {
-        desired.workerService().ifPresent(s -> create(s, Service.class, context));
+        desired.workerService().ifPresent(s -> creations.create(s, Service.class));
       }
       if (!objects.has(ConfigMap.class, null, attempt)) {
-        desired.mpiConfigMap().ifPresent(c -> create(c, ConfigMap.class, context));
+        desired.mpiConfigMap().ifPresent(c -> creations.create(c, ConfigMap.class));
       }
       if (needKeys) {
-        desired.sshSecret().ifPresent(s -> create(s, Secret.class, context));
+        desired.sshSecret().ifPresent(s -> creations.create(s, Secret.class));
       }
       if (password != null) {
-        desired.registrySecret().ifPresent(s -> create(s, Secret.class, context));
+        desired.registrySecret().ifPresent(s -> creations.create(s, Secret.class));
       }
     }
     if (plan.createWorkers()) {
       // The gang first: a gang scheduler binds no worker of a PodGroup it does not know yet.
-      desired.podGroup().ifPresent(g -> create(g, GenericKubernetesResource.class, context));
-      desired.workers().ifPresent(s -> create(s, StatefulSet.class, context));
+      desired.podGroup().ifPresent(g -> creations.create(g, GenericKubernetesResource.class));
+      desired.workers().ifPresent(s -> creations.create(s, StatefulSet.class));
     }
     if (plan.createLauncher()) {
       Pod launcher = desired.launcher();
       if (!plan.launcherWorkerUids().isEmpty()) {
         launcher.getMetadata().getAnnotations().put(JobLabels.WORKER_UIDS, String.join(",", plan.launcherWorkerUids()));
       }
-      create(launcher, Pod.class, context);
-    }
-  }
-
-  /**
-   * Creates an object and puts it in the informer's cache at once, so the next reconcile sees it. An object of
-   * that name already there is fine when it is the job's (a previous reconcile made it before the cache caught
-   * up); anybody else's stops this reconcile with {@link NotOwned}.
-   */
-  private static <R extends HasMetadata> void create(R object, Class<R> type, Context<ChainerJob> context) {
-    R created;
-    try {
-      created = context.getClient().resource(object).create();
-    } catch (KubernetesClientException e) {
-      Optional<Refused> refused = Refused.of(object.getKind() + " " + object.getMetadata().getName(), e);
-      if (refused.isPresent()) {
-        throw refused.get();
-      }
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      R existing = context.getClient().resource(object).get();
-      String owner = object.getMetadata().getOwnerReferences().get(0).getUid();
-      boolean ours = existing != null && existing.getMetadata().getOwnerReferences() != null
-          && existing.getMetadata().getOwnerReferences().stream()
-              .anyMatch(r -> Boolean.TRUE.equals(r.getController()) && owner.equals(r.getUid()));
-      if (ours || existing == null) {
-        return;
-      }
-      throw new NotOwned(ObjectRef.of(existing));
-    }
-    if (type == GenericKubernetesResource.class) {
-      return; // several informers serve that type; theirs sees it within moments
-    }
-    EventSource<R, ChainerJob> source = context.eventSourceRetriever().getEventSourceFor(type);
-    if (source instanceof InformerEventSource<R, ChainerJob> informer) {
-      informer.handleRecentResourceCreate(ResourceID.fromResource(created), created);
-    }
-  }
-
-  /** A create found the name taken by an object whose controller is not this job. */
-  private static final class NotOwned extends RuntimeException {
-    private final transient ObjectRef object;
-
-    NotOwned(ObjectRef object) {
-      super(object + " is not owned by the job", null, false, false);
-      this.object = object;
-    }
-
-    ObjectRef object() {
-      return object;
+      creations.create(launcher, Pod.class);
     }
   }
 
@@ -379,6 +340,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     DeleteOptions options = new DeleteOptionsBuilder().withPropagationPolicy("Background")
         .withNewPreconditions().withUid(object.uid()).endPreconditions().build();
     try {
+      recentlyCreated.deleted(object, namespace);
       client.raw(ApiPaths.of(object, namespace), "DELETE", options);
     } catch (KubernetesClientException e) {
       // Gone already, or replaced by another object of that name (the uid precondition failed): nothing to do.

@@ -49,6 +49,11 @@ public final class JobPlanner {
   /** How often a job whose objects the server refused for now (quota) tries again. */
   static final Duration REFUSAL_RETRY = Duration.ofSeconds(30);
   static final String WAITING_FOR_ADMISSION = "WaitingForAdmission";
+  /**
+   * How often a finished job with nothing left of it to watch (no pod, no worker StatefulSet, no TTL) is looked at
+   * anyway, instead of every resync period: only an event (its deletion, an object of its name) can change anything.
+   */
+  static final Duration FINISHED_RESYNC = Duration.ofHours(6);
   private final Planning s;
   private final ChainerJob job;
   private final EffectiveSpec spec;
@@ -183,6 +188,9 @@ public final class JobPlanner {
     }
     finishWorkload();
     Optional<Long> ttl = s.policy().ttlSecondsAfterFinished();
+    if (ttl.isEmpty() && !objects.hasLivePods() && plan.deletions().isEmpty()) {
+      plan.requeueAfter(FINISHED_RESYNC);
+    }
     if (ttl.isPresent() && previous.getCompletionTime() != null) {
       Instant expiry = Instant.parse(previous.getCompletionTime()).plusSeconds(ttl.get());
       if (!now.isBefore(expiry)) {

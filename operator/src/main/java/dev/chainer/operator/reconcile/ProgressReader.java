@@ -10,6 +10,7 @@ import dev.chainer.operator.render.ScriptArguments;
 import dev.chainer.operator.spec.EffectiveOutputs;
 import dev.chainer.operator.spec.JobContext;
 import dev.chainer.operator.spec.JobNames;
+import dev.chainer.operator.status.JobConditions;
 import dev.chainer.operator.status.ProgressEstimator;
 import dev.chainer.operator.status.ProgressParser;
 import dev.chainer.operator.status.ProgressReading;
@@ -68,30 +69,37 @@ final class ProgressReader {
   private final Map<String, Boolean> startedFresh = new java.util.concurrent.ConcurrentHashMap<>();
   private static final int HEAD_BYTES = 16384;
 
+  /** What the head of a launcher's log says: PrintReport's header ("" before it), and the resume step's line. */
+  record LogHead(String header, Optional<ResumedFrom> resumed, boolean startedFresh) {
+    static LogHead of(String text, int attempt) {
+      return new LogHead(ProgressParser.lastHeader(text).orElse(""), ResumeLine.parse(text, attempt),
+          ResumeLine.startedFresh(text));
+    }
+  }
+
+  /** What the tail of a launcher's log says, and whether it held PrintReport's header itself. */
+  record LogTail(ProgressReading reading, boolean hadHeader) {
+    static LogTail of(String header, String text) {
+      return new LogTail(ProgressParser.parse(header + "\n" + text), ProgressParser.lastHeader(text).isPresent());
+    }
+  }
+
   /**
    * Once per attempt of a job that resumes from checkpoints: what its launcher resumed from, from the line the
-   * resume step printed at the head of its log (status.resumedFrom), with a Normal Event.
+   * resume step printed at the head of its log (status.resumedFrom), with a Normal Event. The head is read by
+   * {@link #update} while this is wanted, within the launcher's one read per interval.
    */
-  Optional<JobEvent> resumedFrom(KubernetesClient client, JobContext job, ChainerJobStatus status) {
+  Optional<JobEvent> resumedFrom(JobContext job, ChainerJobStatus status) {
     String pod = status.getLauncher().getPodName();
     int attempt = status.currentAttempt();
-    boolean resumes = job.job().getSpec() != null && job.outputs().filter(EffectiveOutputs::resume).isPresent();
-    boolean known = status.getResumedFrom() != null && status.getResumedFrom().getAttempt() != null
-        && status.getResumedFrom().getAttempt() == attempt;
-    if (!resumes || known || startedFresh.containsKey(job.job().getMetadata().getUid() + "/" + pod)) {
+    if (!resumeWanted(job, status)) {
       return Optional.empty();
     }
-    String uri = headUri(job.names().namespace(), pod);
-    Optional<String> head = logs.latest(client, uri + "#resume", uri, text -> text, interval(), Instant.now())
-        .map(LogReads.Read::value);
-    if (head.isEmpty()) {
-      return Optional.empty();
+    Optional<LogHead> head = logs.<LogHead>peek(headUri(job.names().namespace(), pod)).map(LogReads.Read::value);
+    if (head.isEmpty() || head.get().resumed().isEmpty() && !head.get().startedFresh()) {
+      return Optional.empty(); // not read yet, or the step has not run yet (the launcher waits for its workers)
     }
-    Optional<ResumedFrom> resumed = ResumeLine.parse(head.get(), attempt);
-    if (resumed.isEmpty() && !ResumeLine.startedFresh(head.get())) {
-      return Optional.empty(); // the step has not run yet (the launcher waits for its workers first): look again
-    }
-    if (resumed.isEmpty()) {
+    if (head.get().resumed().isEmpty()) {
       if (startedFresh.size() > 10000) {
         startedFresh.clear();
       }
@@ -99,17 +107,34 @@ final class ProgressReader {
       status.setResumedFrom(null);
       return Optional.empty();
     }
-    status.setResumedFrom(resumed.get());
-    return Optional.of(JobEvent.normal("Resumed", "attempt " + attempt + " resumed from " + resumed.get().getPath()
-        + " (iteration " + resumed.get().getIteration() + ")"));
+    ResumedFrom resumed = head.get().resumed().get(); // of this attempt: each attempt has a launcher of its own
+    status.setResumedFrom(resumed);
+    return Optional.of(JobEvent.normal("Resumed", "attempt " + attempt + " resumed from " + resumed.getPath()
+        + " (iteration " + resumed.getIteration() + ")"));
+  }
+
+  private boolean resumeWanted(JobContext job, ChainerJobStatus status) {
+    if (status.getPhase() == null || status.getPhase().isTerminal()) {
+      return false;
+    }
+    int attempt = status.currentAttempt();
+    boolean resumes = job.job().getSpec() != null && job.outputs().filter(EffectiveOutputs::resume).isPresent();
+    boolean known = status.getResumedFrom() != null && status.getResumedFrom().getAttempt() != null
+        && status.getResumedFrom().getAttempt() == attempt;
+    return resumes && !known && !startedFresh.containsKey(job.job().getMetadata().getUid() + "/"
+        + status.getLauncher().getPodName());
   }
 
   /**
-   * Sets the status's progress from the latest reading of the launcher's log tail when it says something new (the
-   * reading itself happens off this thread: see {@link LogReads}). An ended job's progress is its last reading, at
-   * 100 % when it completed.
+   * Sets the status's progress from the latest reading of the launcher's log when it says something new (the
+   * reading itself happens off this thread: see {@link LogReads}). Each launcher costs at most one read per
+   * interval, of 16 KiB of its head (while PrintReport's header or the resume step's line is still to be learnt,
+   * every other interval) or of its bounded tail. An ended job's progress is its last reading, at 100 % when it
+   * completed. A log that cannot be read leaves the progress as it was, and the job says so (condition
+   * ProgressRead) until a read succeeds.
    */
-  void update(KubernetesClient client, ChainerJob job, ChainerJobStatus status, Instant now) {
+  void update(KubernetesClient client, JobContext running, ChainerJobStatus status, Instant now) {
+    ChainerJob job = running.job();
     TrainingProgress previous = status.getProgress();
     boolean ended = status.getPhase() != null && status.getPhase().isTerminal();
     // Once it ended, only a read asked for after the end tells the last epoch.
@@ -117,16 +142,31 @@ final class ProgressReader {
     Duration every = ended ? Duration.ofSeconds(1) : interval();
     String ns = job.getMetadata().getNamespace();
     String pod = status.getLauncher().getPodName();
+    String launcher = ns + "/" + pod;
     // PrintReport prints its header once, at the start: a script that prints a lot between its reports pushes it
-    // out of the tail, so the header is learnt from the head of the log (one 16 KiB read per launcher) and read
-    // before the tail's rows.
+    // out of the tail, so the header is learnt from the head of the log and read before the tail's rows.
     String headUri = headUri(ns, pod);
-    boolean headerKnown = logs.<String>peek(headUri).filter(r -> !r.value().isEmpty()).isPresent();
-    String header = logs.latest(client, headUri, text -> ProgressParser.lastHeader(text).orElse(""),
-        headerKnown ? Duration.ofDays(365) : every, now).map(LogReads.Read::value).orElse("");
-    Optional<ProgressReading> reading = logs.latest(client, tailUri(ns, pod, config.getProgressLogLines(),
-        config.getProgressLogBytes()), text -> ProgressParser.parse(header + "\n" + text), every, now)
-        .filter(r -> !r.asked().isBefore(since)).map(LogReads.Read::value);
+    String tailUri = tailUri(ns, pod, config.getProgressLogLines(), config.getProgressLogBytes());
+    Optional<LogReads.Read<LogHead>> head = logs.peek(headUri);
+    Optional<LogReads.Read<LogTail>> tail = logs.peek(tailUri);
+    String header = head.map(r -> r.value().header()).orElse("");
+    boolean headWanted = resumeWanted(running, status)
+        || header.isEmpty() && tail.filter(t -> t.value().hadHeader()).isEmpty();
+    boolean headTurn = headWanted && (head.isEmpty() || tail.isPresent() && !head.get().asked().isAfter(tail.get()
+        .asked()));
+    if (headTurn) {
+      int attempt = status.currentAttempt();
+      logs.request(client, launcher, headUri, text -> LogHead.of(text, attempt), every, now);
+    } else {
+      logs.request(client, launcher, tailUri, text -> LogTail.of(header, text), every, now);
+    }
+    if (!ended) {
+      logs.failure(launcher).ifPresent(why -> status.setConditions(JobConditions.withProgressNotRead(
+          status.getConditions(), "progress not read: " + why + "; read again every " + every.toSeconds() + "s",
+          job.getStatus() == null ? null : job.getStatus().getConditions(), now)));
+    }
+    Optional<ProgressReading> reading = tail.filter(r -> !r.asked().isBefore(since))
+        .map(r -> r.value().reading());
     if (reading.isEmpty()) {
       return;
     }

@@ -9,21 +9,46 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Refusals of the worker pods, which the StatefulSet controller creates: the server's word reaches only a
  * FailedCreate Event on the StatefulSet (the controller retries, its status does not change, no pod appears). Read
  * only while the attempt has fewer worker pods than its StatefulSet wants, and only Events of that StatefulSet (by
- * uid) seen lately, so a refusal that has cleared is not reported again.
+ * uid) seen lately, so a refusal that has cleared is not reported again. The Events of one StatefulSet are listed
+ * first once it has lacked pods for {@link #EVERY}, then ever less often while no refusal is found (up to once a
+ * minute); reconciles in between use what the last list found. A job whose pods are still being made (the usual
+ * case, for a moment after its StatefulSet is created) costs no list, where it cost one per reconcile: at 1,000
+ * jobs on the in-process server, 33 lists of Events per job, each a scan of every Event of the namespace, were the
+ * operator's largest cost.
  */
 final class WorkerRefusals {
   /** An Event older than this is taken as cleared: the controller records another while it keeps failing. */
   private static final Duration RECENT = Duration.ofMinutes(2);
+  /** As often as the planner looks again at a StatefulSet that lacks pods (JobPlanner.MISSING_PODS_RETRY). */
+  static final Duration EVERY = JobPlanner.MISSING_PODS_RETRY;
+  /** The longest wait between two lists of one StatefulSet's Events while they find no refusal. */
+  static final Duration AT_MOST_EVERY = Duration.ofMinutes(1);
+  private static final int MAX_REMEMBERED = 10_000;
 
-  private WorkerRefusals() {}
+  /**
+   * What the last list of a StatefulSet's Events found, when, and how long until the next: doubled after each list
+   * that found no refusal (a controller slow to make pods on a loaded cluster is not a refusal), back to
+   * {@link #EVERY} after one that found one, so that its clearing is seen soon.
+   */
+  private record Listed(Instant at, Optional<Refusal> refusal, Duration pause) {
+    Listed next(Instant now, Optional<Refusal> found) {
+      Duration doubled = pause.multipliedBy(2);
+      return new Listed(now, found, found.isPresent() ? EVERY
+          : doubled.compareTo(AT_MOST_EVERY) > 0 ? AT_MOST_EVERY : doubled);
+    }
+  }
 
-  static Optional<Refusal> read(JobContext job, JobObjects objects, KubernetesClient client, Instant now) {
+  private final Map<String, Listed> listed = new ConcurrentHashMap<>();
+
+  Optional<Refusal> read(JobContext job, JobObjects objects, KubernetesClient client, Instant now) {
     Optional<StatefulSet> workers = objects.workers(job.attempt());
     if (workers.isEmpty() || job.job().getStatus() != null && job.job().getStatus().getPhase() != null
         && job.job().getStatus().getPhase().isTerminal()) {
@@ -31,10 +56,29 @@ final class WorkerRefusals {
     }
     StatefulSet set = workers.get();
     Integer wanted = set.getSpec() == null ? null : set.getSpec().getReplicas();
+    String uid = set.getMetadata().getUid();
     if (wanted == null || objects.workerPods(job.attempt()).size() >= wanted) {
+      listed.remove(uid); // all made: pods missing later are a new story
       return Optional.empty();
     }
-    String uid = set.getMetadata().getUid();
+    Listed last = listed.get(uid);
+    if (last != null && now.isBefore(last.at().plus(last.pause()))) {
+      return last.refusal();
+    }
+    if (listed.size() > MAX_REMEMBERED) {
+      listed.clear();
+    }
+    if (last == null) {
+      // Just seen lacking pods: the controller is most likely still making them. Listed only if that lasts.
+      listed.put(uid, new Listed(now, Optional.empty(), EVERY));
+      return Optional.empty();
+    }
+    Optional<Refusal> refusal = list(set, uid, client, now);
+    listed.put(uid, last.next(now, refusal));
+    return refusal;
+  }
+
+  private static Optional<Refusal> list(StatefulSet set, String uid, KubernetesClient client, Instant now) {
     return client.v1().events().inNamespace(set.getMetadata().getNamespace())
         .withField("involvedObject.name", set.getMetadata().getName()).list().getItems().stream()
         .filter(e -> e.getInvolvedObject() != null && "StatefulSet".equals(e.getInvolvedObject().getKind())

@@ -25,6 +25,9 @@ public final class JobConditions {
   /** kstatus' abnormal-true condition: True while the job cannot go on without somebody's help. */
   public static final String STALLED = "Stalled";
   public static final String RESOURCE_CONFLICT = "ResourceConflict";
+  /** False while the launcher's log cannot be read: the progress shown is older than it could be. */
+  public static final String PROGRESS_READ = "ProgressRead";
+  public static final String LOG_UNREADABLE = "LogUnreadable";
   /** An accepted job that the operator's configuration no longer allows waits for it to come back. */
   public static final String REFUSED_BY_CONFIGURATION = "RefusedByConfiguration";
 
@@ -51,6 +54,21 @@ public final class JobConditions {
     boolean stalled = isStall(status.getReason());
     out.add(condition(STALLED, stalled, stalled ? status.getReason() : phase.name(), stalled ? status.getMessage()
         : null, generation, previous, now));
+    return out;
+  }
+
+  /**
+   * The conditions with ProgressRead False: the launcher's log could not be read, so the progress is left as it was.
+   * Present only while that lasts (a job whose log reads fine carries no such condition); its transition time is
+   * the one the job already had for it, so saying it again writes nothing.
+   */
+  public static List<Condition> withProgressNotRead(List<Condition> conditions, String message,
+      List<Condition> previous, Instant now) {
+    List<Condition> out = new ArrayList<>(conditions == null ? List.of() : conditions);
+    out.removeIf(c -> PROGRESS_READ.equals(c.getType()));
+    long generation = out.stream().map(Condition::getObservedGeneration).filter(Objects::nonNull).findFirst()
+        .orElse(0L);
+    out.add(condition(PROGRESS_READ, false, LOG_UNREADABLE, message, generation, previous, now));
     return out;
   }
 
