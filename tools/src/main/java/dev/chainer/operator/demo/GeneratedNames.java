@@ -2,13 +2,16 @@ package dev.chainer.operator.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chainer.operator.demo.admission.Refusal;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * {@code metadata.generateName} as the API server resolves it (apiserver's names.SimpleNameGenerator): the prefix as
@@ -22,6 +25,8 @@ final class GeneratedNames {
   static final int RANDOM_LENGTH = 5;
   static final int MAX_PREFIX = 63 - RANDOM_LENGTH;
   static final int DRAWS = 8;
+  private static final Pattern SUBDOMAIN =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   private final Random random;
 
@@ -48,10 +53,22 @@ final class GeneratedNames {
   }
 
   /**
+   * Whether a generateName is a valid start of a name (apimachinery's NameIsDNSSubdomain with prefix: a trailing
+   * '-' is allowed, the rest must be a lowercase RFC 1123 subdomain), as the API server checks it before it
+   * generates anything.
+   */
+  static boolean isNamePrefix(String prefix) {
+    String masked = prefix.endsWith("-") ? prefix.substring(0, prefix.length() - 1) + "a" : prefix;
+    return masked.length() <= 253 && SUBDOMAIN.matcher(masked).matches();
+  }
+
+  /**
    * A create request whose object has a generateName and no name, with the name chosen; any other request (or a
    * body that is not a JSON object) unchanged, for admission to answer as it would.
+   *
+   * @throws Refusal 422 naming metadata.generateName when the prefix could start no valid name
    */
-  RecordedRequest named(RecordedRequest request, Predicate<String> taken) {
+  RecordedRequest named(RecordedRequest request, Predicate<String> taken) throws Refusal {
     JsonNode object;
     try {
       // the body's bytes, not getUtf8Body(), which drains the buffer the original handler reads next
@@ -64,7 +81,15 @@ final class GeneratedNames {
         || meta.path("generateName").asText("").isEmpty()) {
       return request;
     }
-    meta.put("name", free(meta.path("generateName").asText(), taken));
+    String prefix = meta.path("generateName").asText();
+    if (!isNamePrefix(prefix)) {
+      String apiVersion = object.path("apiVersion").asText("");
+      throw new Refusal(object.path("kind").asText(), apiVersion.contains("/") ? apiVersion.substring(0,
+          apiVersion.indexOf('/')) : "", prefix, List.of(Refusal.cause("metadata.generateName", "Invalid value: \""
+          + prefix + "\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "
+          + "'.', and must start and end with an alphanumeric character")));
+    }
+    meta.put("name", free(prefix, taken));
     byte[] body = Serialization.asJson(object).getBytes(StandardCharsets.UTF_8);
     return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), request.getHeaders(),
         new Buffer(body));

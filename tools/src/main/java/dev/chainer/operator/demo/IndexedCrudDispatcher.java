@@ -175,8 +175,12 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   @Override
   public MockResponse handleCreate(io.fabric8.mockwebserver.http.RecordedRequest request) {
     AttributeSet collection = getKey(request.getPath());
-    return super.handleCreate(generatedNames.named(request,
-        name -> findResource(collection.add(new Attribute(KubernetesAttributesExtractor.NAME, name))) != null));
+    try {
+      return super.handleCreate(generatedNames.named(request,
+          name -> findResource(collection.add(new Attribute(KubernetesAttributesExtractor.NAME, name))) != null));
+    } catch (dev.chainer.operator.demo.admission.Refusal refused) {
+      return new MockResponse().setResponseCode(refused.getCode()).setBody(refused.toStatusBody());
+    }
   }
 
   @Override

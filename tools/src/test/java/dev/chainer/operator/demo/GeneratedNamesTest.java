@@ -38,6 +38,16 @@ class GeneratedNamesTest extends WithApiServer {
   }
 
   @Test
+  void aPrefixNoNameCouldStartWithIsRefusedNamingIt() {
+    var refused = org.junit.jupiter.api.Assertions.assertThrows(
+        io.fabric8.kubernetes.client.KubernetesClientException.class, () -> create("Train-"));
+    assertEquals(422, refused.getCode());
+    assertEquals("metadata.generateName", refused.getStatus().getDetails().getCauses().get(0).getField());
+    assertTrue(refused.getMessage().contains("lowercase RFC 1123 subdomain"), refused.getMessage());
+    assertTrue(create("a.b-").getMetadata().getName().matches("a\\.b-" + SUFFIX));
+  }
+
+  @Test
   void aGivenNameWins() {
     ConfigMap made = client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
         .withName("exact").withGenerateName("ignored-").endMetadata().build()).create();
