@@ -59,9 +59,24 @@ public record DoorCorpus(Path file, String kind, String field, String rule, List
     return doors.contains(door);
   }
 
-  /** Whether a message (one line of an error, or a status message) names the field and says the rule. */
+  /**
+   * Whether a message (one line of an error, or a status message) names the field (not a field inside it: "spec"
+   * is not named by "spec.nodeCount") and says the rule.
+   */
   public boolean explainedBy(String message) {
-    return message.contains(field) && message.contains(rule);
+    return names(message) && message.contains(rule);
+  }
+
+  /** Whether a message names the field itself, not a field inside it. */
+  public boolean names(String message) {
+    for (int at = message.indexOf(field); at >= 0; at = message.indexOf(field, at + 1)) {
+      int next = at + field.length();
+      if (next == message.length() || !(Character.isLetterOrDigit(message.charAt(next))
+          || message.charAt(next) == '.')) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public String name() {
