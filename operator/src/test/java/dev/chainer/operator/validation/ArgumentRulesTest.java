@@ -20,19 +20,10 @@ class ArgumentRulesTest {
             "U+000A"),
         Arguments.of("escape in a list item", "scriptParams:\n  --layers: [1, \"\\e[31m\"]\n",
             "spec.scriptParams[--layers]", "U+001B"),
-        Arguments.of("bell in a flag", "scriptParams:\n  \"--out\\a\": x\n", "spec.scriptParams[--out\u0007]",
+        Arguments.of("bell in a flag", "scriptParams:\n  \"--out\\a\": x\n", "spec.scriptParams[--out\\u0007]",
             "U+0007"),
         Arguments.of("NUL in arguments", "arguments: [\"x\\0\"]\n", "spec.arguments[0]", "U+0000"),
         Arguments.of("newline in arguments", "arguments: [ok, \"--lr\\n0.1\"]\n", "spec.arguments[1]", "U+000A"),
-        Arguments.of("number too large", "scriptParams:\n  --lr: 1e400\n", "spec.scriptParams[--lr]",
-            "is infinite or beyond a 64-bit float (such as 1e400 or .inf)"),
-        Arguments.of("negative number too large", "scriptParams:\n  --lr: -1e400\n", "spec.scriptParams[--lr]",
-            "no 64-bit float holds"),
-        Arguments.of("not a number", "scriptParams:\n  --lr: .nan\n", "spec.scriptParams[--lr]",
-            "is not a number (.nan)"),
-        Arguments.of("infinity", "scriptParams:\n  --lr: .inf\n", "spec.scriptParams[--lr]", "no 64-bit float holds"),
-        Arguments.of("infinity in a list", "scriptParams:\n  --lr: [1, -.inf]\n", "spec.scriptParams[--lr]",
-            "no 64-bit float holds"),
         Arguments.of("undeclared data reference", INPUT + "scriptParams:\n  --data: $AZUREML_DATAREFERENCE_mnsit\n",
             "spec.scriptParams[--data]", "names no data reference of the job, and would reach the script "
             + "literally; declared: mnist"),
@@ -60,6 +51,29 @@ class ArgumentRulesTest {
     Verdicts.refused(minimal(extra), field, words);
   }
 
+  /**
+   * A number no double holds can only come from a job built in code: a job file reads 1e400 as the text kubectl
+   * sends (accepted below) and refuses .nan and .inf itself (JobFileYamlTest), and JSON has neither.
+   */
+  static Stream<Arguments> unrepresentable() {
+    return Stream.of(Arguments.of(Double.POSITIVE_INFINITY, "is infinite or beyond a 64-bit float (such as 1e400 or "
+        + ".inf)"), Arguments.of(Double.NEGATIVE_INFINITY, "no 64-bit float holds"),
+        Arguments.of(Double.NaN, "is not a number (.nan)"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unrepresentable")
+  void aNumberNoDoubleHoldsIsRefusedWhenBuiltInCode(double value, String words) {
+    var job = minimal("");
+    job.getSpec().setScriptParams(java.util.Map.of("--lr", com.fasterxml.jackson.databind.node.DoubleNode.valueOf(
+        value)));
+    Verdicts.refused(job, "spec.scriptParams[--lr]", words);
+    var list = minimal("");
+    list.getSpec().setScriptParams(java.util.Map.of("--lr", com.fasterxml.jackson.databind.node.JsonNodeFactory
+        .instance.arrayNode().add(1).add(value)));
+    Verdicts.refused(list, "spec.scriptParams[--lr]", words);
+  }
+
   static Stream<Arguments> accepted() {
     return Stream.of(
         Arguments.of("bare flags", "scriptParams:\n  --a: null\n  --b: \"\"\n  --c: []\n"),
@@ -69,7 +83,8 @@ class ArgumentRulesTest {
         Arguments.of("outputs reference", "outputs:\n  claimTemplate: {}\narguments: [$AZUREML_DATAREFERENCE_outputs]\n"),
         Arguments.of("--resume-from without resumeFrom", "scriptParams:\n  --resume-from: /x\n"),
         Arguments.of("another flag like it", RESUME + "scriptParams:\n  --resume-from-epoch: 3\n"),
-        Arguments.of("large and small floats", "scriptParams:\n  --lr: 1.0e-300\n  --big: 1.7976931348623157e308\n"));
+        Arguments.of("large and small floats", "scriptParams:\n  --lr: 1.0e-300\n  --big: 1.7976931348623157e308\n"),
+        Arguments.of("1e400 in a file: the text kubectl sends", "scriptParams:\n  --lr: 1e400\n  --neg: -1e400\n"));
   }
 
   @ParameterizedTest(name = "{0}")
