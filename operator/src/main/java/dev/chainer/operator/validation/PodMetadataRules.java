@@ -38,27 +38,30 @@ final class PodMetadataRules {
 
   static void check(JobContext context, List<Problem> out) {
     ChainerJobSpec spec = context.spec();
-    if (spec.getKubernetes() == null) {
-      return;
-    }
-    EffectiveSpec effective = context.effective();
-    GangScheduler gang = context.config().getGangScheduler();
-    PodSettings launcher = spec.getKubernetes().getLauncher();
-    PodSettings worker = spec.getKubernetes().getWorker();
+    PodSettings launcher = spec.getKubernetes() == null ? null : spec.getKubernetes().getLauncher();
+    PodSettings worker = spec.getKubernetes() == null ? null : spec.getKubernetes().getWorker();
     long runSpec = bytes(RunSpec.ANNOTATION) + bytes(RunSpec.snapshot(spec));
-    long workerUids = effective.mpi() ? bytes(JobLabels.WORKER_UIDS) + (long) UID_BYTES * effective.nodeCount() : 0;
-    long group = gang == null || gang == GangScheduler.NONE || !effective.mpi() || gang.podKey() == null ? 0
-        : bytes(gang.podKey()) + bytes(context.names().podGroup(0)) + 10; // room for the attempt's number
-    checkRole(launcher, "spec.kubernetes.launcher", runSpec + workerUids + group, out);
-    checkRole(worker, "spec.kubernetes.worker", group, out);
+    if (spec.getKubernetes() != null) {
+      EffectiveSpec effective = context.effective();
+      GangScheduler gang = context.config().getGangScheduler();
+      long workerUids = effective.mpi() ? bytes(JobLabels.WORKER_UIDS) + (long) UID_BYTES * effective.nodeCount()
+          : 0;
+      long group = gang == null || gang == GangScheduler.NONE || !effective.mpi() || gang.podKey() == null ? 0
+          : bytes(gang.podKey()) + bytes(context.names().podGroup(0)) + 10; // room for the attempt's number
+      checkRole(launcher, "spec.kubernetes.launcher", runSpec + workerUids + group, out);
+      checkRole(worker, "spec.kubernetes.worker", group, out);
+    }
     if (runSpec > MAX_ANNOTATION_BYTES) {
-      // The worker StatefulSet records the spec, which holds the pods' annotations, as its only annotation.
+      // Checked for every job, not only one with pod settings: a large value anywhere in the spec (an environment
+      // variable, a script parameter) makes the snapshot too large, and the API server would refuse the pods while
+      // naming an annotation the user never wrote. The worker StatefulSet records the spec as its only annotation.
       String field = userBytes(worker) >= userBytes(launcher) && userBytes(worker) > 0 ? "spec.kubernetes.worker"
           + ".annotations" : userBytes(launcher) > 0 ? "spec.kubernetes.launcher.annotations" : "spec";
-      out.add(Problem.error(field, "make the job's spec " + runSpec + " bytes as the operator records it on the "
-          + "worker StatefulSet and the launcher (the annotation " + RunSpec.ANNOTATION + ", which a run keeps its "
-          + "spec in), over the API server's limit of " + MAX_ANNOTATION_BYTES + " bytes (256 KiB) for an object's "
-          + "annotations: keep the pods' annotations well under 128 KiB"));
+      out.add(Problem.error(field, (field.equals("spec") ? "is " : "make the job's spec ") + runSpec + " bytes as "
+          + "the operator records it on the worker StatefulSet and the launcher (the annotation " + RunSpec.ANNOTATION
+          + ", which a run keeps its spec in), over the API server's limit of " + MAX_ANNOTATION_BYTES + " bytes "
+          + "(256 KiB) for an object's annotations: " + (field.equals("spec") ? "put large values in a ConfigMap or "
+          + "a data store instead" : "keep the pods' annotations well under 128 KiB")));
     }
   }
 

@@ -7,6 +7,34 @@ package dev.chainer.operator.validation;
 public record Problem(Severity severity, String field, String message, String reason) {
   public enum Severity { ERROR, WARNING }
 
+  /**
+   * Control characters a user wrote (a NUL, a newline in a label value) are shown escaped, as the API server quotes
+   * an invalid value: a message stays one line on the status, in the Event and in render's output.
+   */
+  public Problem {
+    field = escaped(field);
+    message = escaped(message);
+  }
+
+  static String escaped(String text) {
+    if (text == null || text.codePoints().noneMatch(Problem::isControl)) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder();
+    text.codePoints().forEach(c -> {
+      if (isControl(c)) {
+        out.append(String.format("\\u%04x", c));
+      } else {
+        out.appendCodePoint(c);
+      }
+    });
+    return out.toString();
+  }
+
+  private static boolean isControl(int c) {
+    return Character.isISOControl(c) || c == 0x2028 || c == 0x2029;
+  }
+
   public Problem(Severity severity, String field, String message) {
     this(severity, field, message, severity == Severity.ERROR ? "InvalidSpec" : "Deprecated");
   }

@@ -52,6 +52,9 @@ final class YamlDocuments {
    */
   static final int MAX_VALUES = 20_000;
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  /** Maps whose keys are the user's data (flags, variable names, label keys), not field names. */
+  private static final java.util.Set<String> USER_KEYED = java.util.Set.of("scriptParams", "environmentVariables",
+      "labels", "annotations", "nodeSelector", "limits", "requests", "data", "binaryData", "matchLabels");
   private static final java.util.regex.Pattern PLAIN_KEY = java.util.regex.Pattern.compile("[-A-Za-z0-9_<]+");
 
   private final Parser parser;
@@ -293,9 +296,12 @@ final class YamlDocuments {
       return !hasKey ? path : merging ? join("<<") : join(key);
     }
 
-    /** spec.scriptParams.--lr, but metadata.labels[kueue.x-k8s.io/queue-name] for a key holding dots or slashes. */
+    /**
+     * spec.kubernetes.launcher.resources, but spec.scriptParams[--lr] and metadata.labels[team] for a key of a map
+     * the user fills (as the validators name them), or a key holding dots or slashes.
+     */
     private String join(String k) {
-      if (!PLAIN_KEY.matcher(k).matches()) {
+      if (!PLAIN_KEY.matcher(k).matches() || USER_KEYED.contains(path.substring(path.lastIndexOf('.') + 1))) {
         return path + "[" + k + "]";
       }
       return path.isEmpty() ? k : path + "." + k;

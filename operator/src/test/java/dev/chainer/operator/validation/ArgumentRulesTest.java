@@ -2,9 +2,6 @@ package dev.chainer.operator.validation;
 
 import static dev.chainer.operator.testing.TestJobs.minimal;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.DoubleNode;
-import dev.chainer.operator.api.ChainerJob;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -23,7 +20,7 @@ class ArgumentRulesTest {
             "U+000A"),
         Arguments.of("escape in a list item", "scriptParams:\n  --layers: [1, \"\\e[31m\"]\n",
             "spec.scriptParams[--layers]", "U+001B"),
-        Arguments.of("bell in a flag", "scriptParams:\n  \"--out\\a\": x\n", "spec.scriptParams[--out\u0007]",
+        Arguments.of("bell in a flag", "scriptParams:\n  \"--out\\a\": x\n", "spec.scriptParams[--out\\u0007]",
             "U+0007"),
         Arguments.of("NUL in arguments", "arguments: [\"x\\0\"]\n", "spec.arguments[0]", "U+0000"),
         Arguments.of("newline in arguments", "arguments: [ok, \"--lr\\n0.1\"]\n", "spec.arguments[1]", "U+000A"),
@@ -54,6 +51,29 @@ class ArgumentRulesTest {
     Verdicts.refused(minimal(extra), field, words);
   }
 
+  /**
+   * A number no double holds can only come from a job built in code: a job file reads 1e400 as the text kubectl
+   * sends (accepted below) and refuses .nan and .inf itself (JobFileYamlTest), and JSON has neither.
+   */
+  static Stream<Arguments> unrepresentable() {
+    return Stream.of(Arguments.of(Double.POSITIVE_INFINITY, "is infinite or beyond a 64-bit float (such as 1e400 or "
+        + ".inf)"), Arguments.of(Double.NEGATIVE_INFINITY, "no 64-bit float holds"),
+        Arguments.of(Double.NaN, "is not a number (.nan)"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unrepresentable")
+  void aNumberNoDoubleHoldsIsRefusedWhenBuiltInCode(double value, String words) {
+    var job = minimal("");
+    job.getSpec().setScriptParams(java.util.Map.of("--lr", com.fasterxml.jackson.databind.node.DoubleNode.valueOf(
+        value)));
+    Verdicts.refused(job, "spec.scriptParams[--lr]", words);
+    var list = minimal("");
+    list.getSpec().setScriptParams(java.util.Map.of("--lr", com.fasterxml.jackson.databind.node.JsonNodeFactory
+        .instance.arrayNode().add(1).add(value)));
+    Verdicts.refused(list, "spec.scriptParams[--lr]", words);
+  }
+
   static Stream<Arguments> accepted() {
     return Stream.of(
         Arguments.of("bare flags", "scriptParams:\n  --a: null\n  --b: \"\"\n  --c: []\n"),
@@ -64,30 +84,7 @@ class ArgumentRulesTest {
         Arguments.of("--resume-from without resumeFrom", "scriptParams:\n  --resume-from: /x\n"),
         Arguments.of("another flag like it", RESUME + "scriptParams:\n  --resume-from-epoch: 3\n"),
         Arguments.of("large and small floats", "scriptParams:\n  --lr: 1.0e-300\n  --big: 1.7976931348623157e308\n"),
-        // kubectl's YAML reader keeps a number no float64 holds as text, and so do the operator's file readers.
-        Arguments.of("1e400, which kubectl sends as text", "scriptParams:\n  --lr: 1e400\n"));
-  }
-
-  /**
-   * No file reader and no API server hands the operator a number JSON cannot hold (kubectl refuses .nan and .inf,
-   * keeps 1e400 as text); a job built some other way still gets a message, not a Java exception.
-   */
-  static Stream<Arguments> nonFinite() {
-    return Stream.of(
-        Arguments.of(Double.POSITIVE_INFINITY, "is infinite or beyond a 64-bit float (such as 1e400 or .inf)"),
-        Arguments.of(Double.NEGATIVE_INFINITY, "no 64-bit float holds"),
-        Arguments.of(Double.NaN, "is not a number (.nan)"));
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("nonFinite")
-  void aNumberNoArgumentCanSpellIsRefused(double value, String words) {
-    ChainerJob job = minimal("scriptParams:\n  --lr: 1\n");
-    job.getSpec().getScriptParams().put("--lr", DoubleNode.valueOf(value));
-    Verdicts.refused(job, "spec.scriptParams[--lr]", words);
-    ChainerJob listed = minimal("scriptParams:\n  --lr: [1]\n");
-    ((ArrayNode) listed.getSpec().getScriptParams().get("--lr")).add(DoubleNode.valueOf(value));
-    Verdicts.refused(listed, "spec.scriptParams[--lr]", words);
+        Arguments.of("1e400 in a file: the text kubectl sends", "scriptParams:\n  --lr: 1e400\n  --neg: -1e400\n"));
   }
 
   @ParameterizedTest(name = "{0}")

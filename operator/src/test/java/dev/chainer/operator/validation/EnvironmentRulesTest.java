@@ -82,7 +82,7 @@ class EnvironmentRulesTest {
         Arguments.of("newline in a value", env("A", "\"x\\ny\""), ENV + "[A]", "U+000A"),
         Arguments.of("escape in a value", definition("  environmentVariables:\n    A: \"\\e]0;\"\n"), DEF_ENV + "[A]",
             "U+001B"),
-        Arguments.of("newline in a name", env("\"A\\nB\"", "x"), ENV + "[A\nB]", "not a valid environment variable"));
+        Arguments.of("newline in a name", env("\"A\\nB\"", "x"), ENV + "[A\\u000aB]", "not a valid environment variable"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -130,6 +130,28 @@ class PodMetadataRulesTest {
     assertAccepted(errors(withPodKeys(role, "annotations", Map.of("note", "a".repeat(100 * 1024)))));
   }
 
+  /**
+   * A job with no pod settings at all but a large value elsewhere in its spec: the launcher's run-spec snapshot is
+   * over the limit, and the refusal names the spec and the operator's annotation, not pod annotations the user never
+   * wrote (as the API server's refusal of the pod would).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"environmentVariables", "scriptParams", "arguments"})
+  void aSpecTooLargeToRecordIsBlamedOnTheSpec(String where) {
+    ChainerJob job = mpi("");
+    String big = "v".repeat(300 * 1000);
+    switch (where) {
+      case "environmentVariables" -> job.getSpec().setEnvironmentVariables(Map.of("BIG", big));
+      case "scriptParams" -> job.getSpec().setScriptParams(Map.of("--blob",
+          com.fasterxml.jackson.databind.node.TextNode.valueOf(big)));
+      default -> job.getSpec().setArguments(List.of(big));
+    }
+    List<Problem> errors = errors(job);
+    assertRefused(errors, "spec", "bytes as the operator records it", "chainer.dev/run-spec",
+        "over the API server's limit of 262144 bytes");
+    assertTrue(errors.stream().noneMatch(p -> p.field().contains("annotations")), errors::toString);
+  }
+
   @Test
   void ordinaryLabelsAndAnnotationsAreAccepted() {
     assertAccepted(errors(withPodKeys("worker", "labels", Map.of("team", "vision", "example.com/cost-center",

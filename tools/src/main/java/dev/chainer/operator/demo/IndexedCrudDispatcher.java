@@ -41,6 +41,7 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   private final Admission admission;
   private final Tombstones tombstones = new Tombstones();
   private final Outages outages;
+  private final GeneratedNames generatedNames = new GeneratedNames(new java.security.SecureRandom());
   private static final java.util.regex.Pattern WATCHED_NAME =
       java.util.regex.Pattern.compile("fieldSelector=metadata\\.name(?:%3D|=)([^&]+)");
 
@@ -168,6 +169,18 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     AttributeSet attributes = resource != null ? extractor.extract(resource) : extractor.fromResource(newState);
     return attributes.containsKey(KubernetesAttributesExtractor.PLURAL) ? attributes
         : AttributeSet.merge(pathAttributes, attributes);
+  }
+
+  /** A create names an object with only a generateName as the API server does (see {@link GeneratedNames}). */
+  @Override
+  public MockResponse handleCreate(io.fabric8.mockwebserver.http.RecordedRequest request) {
+    AttributeSet collection = getKey(request.getPath());
+    try {
+      return super.handleCreate(generatedNames.named(request,
+          name -> findResource(collection.add(new Attribute(KubernetesAttributesExtractor.NAME, name))) != null));
+    } catch (dev.chainer.operator.demo.admission.Refusal refused) {
+      return new MockResponse().setResponseCode(refused.getCode()).setBody(refused.toStatusBody());
+    }
   }
 
   @Override

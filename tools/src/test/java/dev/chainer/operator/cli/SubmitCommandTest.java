@@ -78,7 +78,8 @@ class SubmitCommandTest extends WithOperator {
         "--kubeconfig", kubeconfig.toString());
 
     assertEquals(0, submit.code(), submit.err());
-    Matcher created = Pattern.compile("chainerjob.chainer.dev/(mnist-[-a-z0-9]+) created").matcher(submit.out());
+    Matcher created = Pattern.compile(
+        "chainerjob.chainer.dev/(mnist-[bcdfghjklmnpqrstvwxz2456789]{5}) created").matcher(submit.out());
     assertTrue(created.find(), submit.out());
     String name = created.group(1);
     assertTrue(submit.out().contains("kubectl chainer watch " + name + " -n team-a"), submit.out());
