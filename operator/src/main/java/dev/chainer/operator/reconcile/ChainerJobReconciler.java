@@ -35,6 +35,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -59,6 +60,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,12 +89,15 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
   /** Objects created that the caches have not shown yet: not created again meanwhile. */
   private final RecentCreations recentlyCreated = new RecentCreations();
   private final WorkerRefusals workerRefusals = new WorkerRefusals();
+  /** The last state of the job's pods that are gone, which their absence alone does not tell (see VanishedPods). */
+  private final VanishedPods vanishedPods;
 
   public ChainerJobReconciler(OperatorConfig config, Clock clock, OperatorMetrics metrics) {
     this.config = config;
     this.clock = clock;
     this.metrics = metrics;
     this.progress = new ProgressReader(config);
+    this.vanishedPods = new VanishedPods(clock);
   }
 
   @Override
@@ -100,7 +105,8 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     // Owner references tell the job's objects from others holding its names (see JobObjects).
     String[] existence = {"metadata.labels", "metadata.uid", "metadata.ownerReferences"};
     List<EventSource<?, ChainerJob>> sources = new java.util.ArrayList<>(List.of(
-        informer(Pod.class, context, PlannerInputs::podChanged, "metadata.labels", "metadata.uid",
+        informer(Pod.class, context, PlannerInputs::podChanged, vanishedPods::recording, "metadata.labels",
+            "metadata.uid",
             "metadata.ownerReferences", "metadata.annotations", "metadata.deletionTimestamp", "status"),
         informer(StatefulSet.class, context, PlannerInputs::statefulSetChanged, "metadata.labels", "metadata.uid",
             "metadata.ownerReferences", "metadata.annotations", "metadata.deletionTimestamp", "metadata.generation",
@@ -144,11 +150,18 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
    */
   private static <R extends HasMetadata> EventSource<?, ChainerJob> informer(Class<R> type,
       EventSourceContext<ChainerJob> context, java.util.function.BiPredicate<R, R> changed, String... kept) {
+    return informer(type, context, changed, UnaryOperator.identity(), kept);
+  }
+
+  /** The same, with its store wrapped ({@code store}), as the pods' is to remember the pods it drops. */
+  private static <R extends HasMetadata> EventSource<?, ChainerJob> informer(Class<R> type,
+      EventSourceContext<ChainerJob> context, java.util.function.BiPredicate<R, R> changed,
+      UnaryOperator<ItemStore<R>> store, String... kept) {
     var configuration = InformerEventSourceConfiguration.from(type, ChainerJob.class)
         .withName(HasMetadata.getPlural(type)) // the name health probes report
         .withLabelSelector(OWNED_SELECTOR)
-        .withItemStore(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type,
-            context.getClient().getKubernetesSerialization(), kept))
+        .withItemStore(store.apply(new ReducedStateItemStore<>(ReducedStateItemStore.NAME_KEY_STATE, type,
+            context.getClient().getKubernetesSerialization(), kept)))
         .withSecondaryToPrimaryMapper(ChainerJobReconciler::jobOf)
         .withOnUpdateFilter(changed::test)
         .build();
@@ -163,7 +176,8 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     }
     Instant now = clock.instant();
     JobContext observedJob = JobContext.of(job, config);
-    Observed observed = observe(context);
+    Observed observed = observe(context).withLastStates(vanishedPods.of(job.getMetadata().getNamespace(),
+        job.getMetadata().getName()));
     recentlyCreated.seen(observed.all(), now);
     String uid = job.getMetadata().getUid();
     JobObjects objects = JobObjects.of(observed, observedJob.names(), uid)

@@ -37,7 +37,7 @@ public final class AttemptFailures {
       return Optional.empty(); // the run is over; workers ending now are being cleaned up
     }
     Optional<AttemptFailure> own = launcher.isPresent() ? launcherFailure(launcher.get()) : lost(launcherName,
-        recorded);
+        recorded, objects.vanishedLauncher(launcherName));
     return own.or(() -> nodeCount == 0 ? Optional.empty() : failures.workerFailure(launcher, nodeCount));
   }
 
@@ -67,12 +67,21 @@ public final class AttemptFailures {
             : ": " + podReason) + PodFacts.podMessage(pod)));
   }
 
-  /** The launcher was created (the status says so) and is gone without having reported an end. */
-  private static Optional<AttemptFailure> lost(String launcherName, LauncherStatus recorded) {
+  /**
+   * The launcher was created (the status says so) and is gone without the operator having seen it end. Its last
+   * state, when the operator saw the pod go, tells what ended it, as if the pod were still there: the pod GC's
+   * DisruptionTarget of a lost node, an exit code. Without one (force-deleted while running, or gone while the
+   * operator was down) it is lost, a failure that counts.
+   */
+  private static Optional<AttemptFailure> lost(String launcherName, LauncherStatus recorded, Optional<Pod> lastState) {
     boolean started = recorded != null && launcherName.equals(recorded.getPodName())
         && !"Succeeded".equals(recorded.getState()) && !"Failed".equals(recorded.getState());
-    return started ? failure(FailureReason.LauncherLost, launcherName, "launcher pod " + launcherName
-        + " disappeared without reporting an exit (force-deleted, or its node was lost)") : Optional.empty();
+    if (!started) {
+      return Optional.empty();
+    }
+    return lastState.flatMap(AttemptFailures::launcherFailure).or(() -> failure(FailureReason.LauncherLost,
+        launcherName, "launcher pod " + launcherName + " disappeared without reporting an exit (force-deleted, or "
+        + "its node was lost)"));
   }
 
   private Optional<AttemptFailure> workerFailure(Optional<Pod> launcher, int nodeCount) {
@@ -103,6 +112,10 @@ public final class AttemptFailures {
         return failed;
       }
     }
+    Optional<AttemptFailure> vanished = vanishedWorkerFailure();
+    if (vanished.isPresent()) {
+      return vanished;
+    }
     Optional<Pod> replaced = launcherRunning ? replacedWorker(launcher.get()) : Optional.empty();
     if (replaced.isPresent()) {
       return failure(FailureReason.WorkerReplaced, replaced.get().getMetadata().getName(), "worker pod "
@@ -113,6 +126,24 @@ public final class AttemptFailures {
     if (launcherRunning && ready < nodeCount) {
       return failure(FailureReason.WorkerLost, workers.getMetadata().getName(), "a worker was lost while the job "
           + "ran (" + ready + "/" + nodeCount + " ready)");
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A worker gone before a reconcile saw how it ended, as its last state tells: removed with its node by the pod GC
+   * (DisruptionTarget), or failed and deleted at once by its StatefulSet to be recreated. Whether the replacement
+   * exists yet or not, the attempt ends as that disruption or that failure rather than as a replaced or missing
+   * worker. A last state being deleted says nothing more: the pod was seen terminating (WorkerLost then), or the
+   * operator removed it itself (a StatefulSet put back), and its exit 143 is no failure of the run.
+   */
+  private Optional<AttemptFailure> vanishedWorkerFailure() {
+    for (Pod gone : objects.vanishedWorkerPods(attempt)) {
+      Optional<AttemptFailure> told = Disruption.failure(gone, false)
+          .or(() -> PodFacts.isTerminating(gone) ? Optional.empty() : PodFacts.workerFailure(gone));
+      if (told.isPresent()) {
+        return told;
+      }
     }
     return Optional.empty();
   }

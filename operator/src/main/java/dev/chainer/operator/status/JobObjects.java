@@ -27,6 +27,7 @@ public final class JobObjects {
   private final List<HasMetadata> own = new ArrayList<>();
   private final List<HasMetadata> previousRun = new ArrayList<>();
   private final List<ObjectRef> conflicts = new ArrayList<>();
+  private final List<Pod> vanished = new ArrayList<>();
   private Optional<PersistentVolumeClaim> outputsClaim;
   private Optional<Refusal> refusal = Optional.empty();
 
@@ -38,23 +39,33 @@ public final class JobObjects {
         .map(s -> s.getMetadata().getUid()).collect(Collectors.toSet());
     observed.all().forEach(o -> objects.sort(o, names, jobUid, ownStatefulSets));
     objects.conflicts.addAll(observed.conflicts());
+    Set<String> present = observed.pods().stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
+    observed.lastStates().stream().filter(p -> !present.contains(p.getMetadata().getUid()))
+        .filter(p -> isOwn(p, jobUid, ownStatefulSets)).forEach(objects.vanished::add);
     return objects;
   }
 
   private void sort(HasMetadata o, JobNames names, String jobUid, Set<String> ownStatefulSets) {
     Optional<OwnerReference> controller = controller(o);
-    boolean workerPod = o instanceof Pod && JobLabels.ROLE_WORKER.equals(Observed.label(o, JobLabels.ROLE));
-    boolean mine = workerPod
-        ? controller.map(c -> ownStatefulSets.contains(c.getUid())).orElse(false)
-            || jobUid != null && jobUid.equals(Observed.label(o, JobLabels.JOB_UID))
-        : isControlledBy(o, jobUid);
-    if (mine) {
+    boolean workerPod = isWorkerPod(o);
+    if (isOwn(o, jobUid, ownStatefulSets)) {
       own.add(o);
     } else if (isPreviousRun(o, controller, names, workerPod)) {
       previousRun.add(o);
     } else if (names.isJobsName(o.getMetadata().getName())) {
       conflicts.add(ObjectRef.of(o));
     }
+  }
+
+  private static boolean isWorkerPod(HasMetadata o) {
+    return o instanceof Pod && JobLabels.ROLE_WORKER.equals(Observed.label(o, JobLabels.ROLE));
+  }
+
+  private static boolean isOwn(HasMetadata o, String jobUid, Set<String> ownStatefulSets) {
+    return isWorkerPod(o)
+        ? controller(o).map(c -> ownStatefulSets.contains(c.getUid())).orElse(false)
+            || jobUid != null && jobUid.equals(Observed.label(o, JobLabels.JOB_UID))
+        : isControlledBy(o, jobUid);
   }
 
   /** Owned by a ChainerJob of this name that is not this one (deleted; the garbage collector removes it). */
@@ -150,6 +161,18 @@ public final class JobObjects {
 
   public Optional<Pod> launcher(String name) {
     return pods(JobLabels.ROLE_LAUNCHER).filter(p -> name.equals(p.getMetadata().getName())).findFirst();
+  }
+
+  /** The last state of the job's launcher of this name, gone lately (see {@link Observed#lastStates()}). */
+  public Optional<Pod> vanishedLauncher(String name) {
+    return vanished.stream().filter(p -> JobLabels.ROLE_LAUNCHER.equals(role(p)))
+        .filter(p -> name.equals(p.getMetadata().getName())).reduce((older, newer) -> newer);
+  }
+
+  /** The last states of the attempt's worker pods gone lately, whether their StatefulSet recreated them or not. */
+  public List<Pod> vanishedWorkerPods(int attempt) {
+    return vanished.stream().filter(p -> JobLabels.ROLE_WORKER.equals(role(p)))
+        .filter(p -> Observed.attemptOf(p) == attempt).toList();
   }
 
   /** The job's objects of another attempt than this one: every one must be gone before this attempt starts. */

@@ -14,8 +14,11 @@ import java.util.stream.Stream;
 
 /**
  * What the cluster holds under one job's name, as read from the operator's caches: every object labelled with
- * the job's name, whoever owns it (PodGroups and Kueue Workloads among {@code integrations}) ({@link JobObjects} sorts that out), and the objects without the label that a
- * create ran into ({@code conflicts}: the caches never see those).
+ * the job's name, whoever owns it (PodGroups and Kueue Workloads among {@code integrations}) ({@link JobObjects}
+ * sorts that out), the objects without the label that a create ran into ({@code conflicts}: the caches never see
+ * those), and the last state of the job's pods that are gone lately ({@code lastStates}: what the watch said of each
+ * before its deletion, such as the DisruptionTarget condition of a pod removed with its node; not among
+ * {@link #all()}, which is what exists).
  */
 public record Observed(
     List<StatefulSet> statefulSets,
@@ -24,7 +27,14 @@ public record Observed(
     List<ConfigMap> configMaps,
     List<Secret> secrets,
     List<GenericKubernetesResource> integrations,
-    List<ObjectRef> conflicts) {
+    List<ObjectRef> conflicts,
+    List<Pod> lastStates) {
+
+  /** An observation of no pod that is gone. */
+  public Observed(List<StatefulSet> statefulSets, List<Pod> pods, List<Service> services, List<ConfigMap> configMaps,
+      List<Secret> secrets, List<GenericKubernetesResource> integrations, List<ObjectRef> conflicts) {
+    this(statefulSets, pods, services, configMaps, secrets, integrations, conflicts, List.of());
+  }
 
   /** An observation without the kinds of optional integrations (PodGroups, Workloads). */
   public Observed(List<StatefulSet> statefulSets, List<Pod> pods, List<Service> services, List<ConfigMap> configMaps,
@@ -36,7 +46,13 @@ public record Observed(
   public Observed withConflict(ObjectRef conflict) {
     List<ObjectRef> all = new ArrayList<>(conflicts);
     all.add(conflict);
-    return new Observed(statefulSets, pods, services, configMaps, secrets, integrations, List.copyOf(all));
+    return new Observed(statefulSets, pods, services, configMaps, secrets, integrations, List.copyOf(all),
+        lastStates);
+  }
+
+  /** The same observation, with the last states of the job's pods that are gone. */
+  public Observed withLastStates(List<Pod> gone) {
+    return new Observed(statefulSets, pods, services, configMaps, secrets, integrations, conflicts, List.copyOf(gone));
   }
 
   public Stream<HasMetadata> all() {

@@ -42,6 +42,7 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   private final Tombstones tombstones = new Tombstones();
   private final Outages outages;
   private final GeneratedNames generatedNames = new GeneratedNames(new java.security.SecureRandom());
+  private final WatchHolds holds = new WatchHolds();
   private static final java.util.regex.Pattern WATCHED_NAME =
       java.util.regex.Pattern.compile("fieldSelector=metadata\\.name(?:%3D|=)([^&]+)");
 
@@ -90,11 +91,16 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
 
   /**
    * A watch from a resourceVersion also hears of the deletions since then, as on a real API server; an outage can
-   * end it.
+   * end it, a hold delay its events.
    */
   @Override
   public MockResponse handleWatch(String path) {
-    return outages.tracking(resource(path), tombstones.replaying(path, watchQuery(path), super.handleWatch(path)));
+    return holds.holding(resource(path), outages.tracking(resource(path), tombstones.replaying(path,
+        watchQuery(path), super.handleWatch(path))));
+  }
+
+  WatchHolds holds() {
+    return holds;
   }
 
   /** The resource (plural) a request's path names, as the store reads it; empty for paths of no resource. */

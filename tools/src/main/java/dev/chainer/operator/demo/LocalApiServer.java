@@ -35,6 +35,7 @@ public final class LocalApiServer implements AutoCloseable {
   private final StatefulSetController statefulSets;
   private final GarbageCollector garbageCollector;
   private final Outages outages;
+  private final WatchHolds watchHolds;
   private final Evictions evictions;
   private final VolumeBinder volumeBinder;
   private final ResourceQuotaController quotas;
@@ -44,6 +45,7 @@ public final class LocalApiServer implements AutoCloseable {
       LocalDispatcher dispatcher) {
     this.server = server;
     this.outages = dispatcher.outages();
+    this.watchHolds = dispatcher.watchHolds();
     this.evictions = dispatcher.evictions();
     this.client = client;
     this.logs = logs;
@@ -86,6 +88,15 @@ public final class LocalApiServer implements AutoCloseable {
   public AutoCloseable outage(String resource) {
     outages.begin(resource);
     return () -> outages.end(resource);
+  }
+
+  /**
+   * Holds back the events of every watch of a resource ({@code pods}, ...) until the returned hold is closed, then
+   * sends them at once, in order: a lagging watch, whose client sees several changes of an object in one burst.
+   */
+  public AutoCloseable holdWatches(String resource) {
+    watchHolds.hold(resource);
+    return () -> watchHolds.release(resource);
   }
 
   /** Adds to what a container has printed; served on the pod's log endpoint (the kubelet's job). */

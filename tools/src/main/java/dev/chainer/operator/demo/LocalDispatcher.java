@@ -57,6 +57,10 @@ final class LocalDispatcher extends Dispatcher {
     return logs.serve(request).or(() -> discovery.serve(request)).orElseGet(() -> store.dispatch(request));
   }
 
+  WatchHolds watchHolds() {
+    return store.holds();
+  }
+
   Outages outages() {
     return outages;
   }

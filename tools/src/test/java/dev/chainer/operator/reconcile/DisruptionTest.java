@@ -93,6 +93,27 @@ class DisruptionTest {
     assertWarning(job, "LauncherNodeLost", "train-launcher");
   }
 
+  /**
+   * The race of a real cluster made certain: the operator's pod watch lags, so the pod GC's mark (Failed,
+   * DisruptionTarget) and its force-deletion reach the operator in one burst, and the reconcile that follows finds
+   * the pod gone. What the watch said of it last still makes it a disruption, of the launcher or of a worker.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"train-launcher:LauncherNodeLost", "train-worker-1:WorkerNodeLost"})
+  void aPodLostWithItsNodeWhileTheWatchLagsIsStillADisruption(String podAndReason) throws Exception {
+    String name = podAndReason.split(":")[0];
+    String reason = podAndReason.split(":")[1];
+    ChainerJob job = runningJob("runPolicy:\n  backoffLimit: 0\n  disruptionLimit: 0");
+    try (AutoCloseable lag = h.api.holdWatches("pods")) {
+      h.kubelet.loseNode(NS, name);
+    }
+    ChainerJobStatus failed = h.awaitPhase(job, JobPhase.Failed);
+    assertEquals(reason, failed.getReason(), failed.getMessage());
+    assertTrue(failed.getMessage().contains(name + " was removed with its node"), failed.getMessage());
+    assertNull(failed.getRestartCount());
+    assertWarning(job, reason, name);
+  }
+
   /** A launcher that vanishes with no word (force-deleted) is lost: a failure that counts. */
   @Test
   void aLauncherForceDeletedIsAFailureThatCounts() {

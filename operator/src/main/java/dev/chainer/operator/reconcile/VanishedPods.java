@@ -1,0 +1,126 @@
+package dev.chainer.operator.reconcile;
+
+import dev.chainer.operator.spec.JobLabels;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * The last state of the operator's pods that left the pod informer's cache lately: what the cluster said of a pod
+ * before it went. A pod can be gone before a reconcile reads it: the pod garbage collector marks the pod of a lost
+ * node Failed with DisruptionTarget=True (DeletionByPodGC) and force-deletes it at once (gc_controller.go), the
+ * StatefulSet controller deletes a failed worker and recreates it. The watch delivered that last state before the
+ * deletion; without it the reconcile sees only an absence and calls a disruption a loss that counts against
+ * backoffLimit.
+ *
+ * <p>Recorded the moment the informer's store drops the pod (a watch's DELETED, or a relist without it), so there
+ * is no moment when a reconcile finds the pod neither in the cache nor here. Kept per pod uid for {@link #KEEP},
+ * at most {@link #MAX} pods (the oldest go first): long enough for the job's next reconcile, small with any number
+ * of jobs. Lost on a restart, which then sees only an absence, as before.
+ */
+final class VanishedPods {
+  static final Duration KEEP = Duration.ofMinutes(5);
+  static final int MAX = 2000;
+
+  private record Vanished(Pod lastState, Instant at) {}
+
+  private final Clock clock;
+  private final int max;
+  private final Map<String, Vanished> byUid = new LinkedHashMap<>();
+
+  VanishedPods(Clock clock) {
+    this(clock, MAX);
+  }
+
+  VanishedPods(Clock clock, int max) {
+    this.clock = clock;
+    this.max = max;
+  }
+
+  /** A pod the cache dropped, as it last held it. */
+  synchronized void vanished(Pod lastState) {
+    if (lastState == null || lastState.getMetadata() == null || lastState.getMetadata().getUid() == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    byUid.remove(lastState.getMetadata().getUid());
+    byUid.put(lastState.getMetadata().getUid(), new Vanished(lastState, now));
+    forget(now);
+  }
+
+  /** The last states of the job's pods that vanished lately, oldest first. */
+  synchronized List<Pod> of(String namespace, String job) {
+    forget(clock.instant());
+    return byUid.values().stream().map(Vanished::lastState)
+        .filter(p -> Objects.equals(namespace, p.getMetadata().getNamespace()))
+        .filter(p -> p.getMetadata().getLabels() != null
+            && job.equals(p.getMetadata().getLabels().get(JobLabels.JOB_NAME)))
+        .toList();
+  }
+
+  private void forget(Instant now) {
+    Iterator<Vanished> oldest = byUid.values().iterator();
+    while (oldest.hasNext()) {
+      Vanished v = oldest.next();
+      if (byUid.size() <= max && !v.at().isBefore(now.minus(KEEP))) {
+        return; // in insertion order: every later one is younger
+      }
+      oldest.remove();
+    }
+  }
+
+  /** The informer's store of pods, telling this memory of each pod it drops. */
+  ItemStore<Pod> recording(ItemStore<Pod> store) {
+    return new ItemStore<>() {
+      @Override
+      public Pod remove(String key) {
+        Pod removed = store.remove(key);
+        vanished(removed);
+        return removed;
+      }
+
+      @Override
+      public String getKey(Pod pod) {
+        return store.getKey(pod);
+      }
+
+      @Override
+      public Pod put(String key, Pod pod) {
+        return store.put(key, pod);
+      }
+
+      @Override
+      public Stream<String> keySet() {
+        return store.keySet();
+      }
+
+      @Override
+      public Stream<Pod> values() {
+        return store.values();
+      }
+
+      @Override
+      public int size() {
+        return store.size();
+      }
+
+      @Override
+      public Pod get(String key) {
+        return store.get(key);
+      }
+
+      @Override
+      public boolean isFullState() {
+        return store.isFullState();
+      }
+    };
+  }
+}
