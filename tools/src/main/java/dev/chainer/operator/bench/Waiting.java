@@ -12,11 +12,14 @@ final class Waiting {
   private final Benchmark.Options options;
   private final OperatorUnderTest operator;
   private final KubernetesClient client;
+  private final String namespace;
   private final String run;
   private final int jobs;
 
-  Waiting(Benchmark.Options options, OperatorUnderTest operator, KubernetesClient client, String run, int jobs) {
+  Waiting(Benchmark.Options options, OperatorUnderTest operator, KubernetesClient client, String namespace, String run,
+      int jobs) {
     this.options = options;
+    this.namespace = namespace;
     this.operator = operator;
     this.client = client;
     this.run = run;
@@ -42,7 +45,7 @@ final class Waiting {
   }
 
   int jobsIn(Set<JobPhase> phases) {
-    return (int) client.resources(ChainerJob.class).inNamespace(options.namespace).withLabel(Benchmark.RUN_LABEL, run)
+    return (int) client.resources(ChainerJob.class).inNamespace(namespace).withLabel(Benchmark.RUN_LABEL, run)
         .list().getItems().stream()
         .filter(j -> j.getStatus() != null && j.getStatus().getPhase() != null
             && phases.contains(j.getStatus().getPhase()))
