@@ -34,13 +34,16 @@ public final class Benchmark {
   public static final int MINIMUM_WRITES_PER_JOB = 5 + 1 + 5 + (WORKERS - 1);
 
   /**
-   * The least writes of a job like the template: {@link #MINIMUM_WRITES_PER_JOB} with one status write per
-   * intermediate ready count of its workers, and the Event a job without spec.outputs gets once when it starts
-   * (OutputsNotKept: what it writes is lost with its pods), which a user must see as much as a phase.
+   * The least writes of a job like the template, on real-server semantics: {@link #MINIMUM_WRITES_PER_JOB} with one
+   * status write per intermediate ready count of its workers; Preparing, the phase of workers bound to a node whose
+   * containers have not started (a real scheduler binds a pod before its kubelet starts it, and image pulls make
+   * that last: since the kubelet binds through pods/binding, with PodScheduled, the operator sees it as a real one);
+   * and the Event a job without spec.outputs gets once when it starts (OutputsNotKept: what it writes is lost with
+   * its pods). A run can come in under it when a state is never observed between two reconciles.
    */
   static int minimumWrites(ChainerJob template) {
     boolean outputs = template.getSpec() != null && template.getSpec().getOutputs() != null;
-    return 5 + 1 + 5 + Math.max(0, workerCount(template) - 1) + (outputs ? 0 : 1);
+    return MINIMUM_WRITES_PER_JOB + 1 + Math.max(0, workerCount(template) - WORKERS) + (outputs ? 0 : 1);
   }
   /** Label on everything the benchmark creates itself (jobs, baseline objects), so that it can remove them. */
   static final String RUN_LABEL = "chainer.dev/benchmark";
