@@ -52,6 +52,11 @@ public final class BenchCommand implements Callable<Integer> {
       + "the run's own objects (label chainer.dev/benchmark=<run id>) are removed.")
   String namespace;
 
+  @Option(names = "--resync-seconds", defaultValue = "2", description = "The operator's resync period; the idle "
+      + "window is three of them (default ${DEFAULT-VALUE}: every job is reconciled that often, which at thousands of "
+      + "jobs is most of the operator's work; the chart's default is 600).")
+  long resyncSeconds;
+
   @Option(names = "--operator-heap", defaultValue = "128m",
       description = "The operator process's -Xmx (default ${DEFAULT-VALUE}; the chart's 384Mi limit gives the JVM about "
           + "270m).")
@@ -140,7 +145,7 @@ public final class BenchCommand implements Callable<Integer> {
   private Benchmark.Options options(int n) {
     Benchmark.Options options = Benchmark.Options.of(n).timeout(Duration.ofMinutes(timeoutMinutes))
         .namespace(namespace).jobFile(job).operatorLog(operatorLog).operatorConfig(operatorConfig)
-        .separateCpus(separateCpus).operatorHeap(operatorHeap);
+        .separateCpus(separateCpus).operatorHeap(operatorHeap).resync(Duration.ofSeconds(resyncSeconds));
     if (!inProcess) {
       options.inChildProcess();
     }
@@ -158,6 +163,7 @@ public final class BenchCommand implements Callable<Integer> {
           .toString(), "-cp", System.getProperty("java.class.path"), BenchCommand.class.getName(),
           "--jobs", Integer.toString(n), "--no-fork", "--result-json", json.toString(),
           "--timeout-minutes", Long.toString(timeoutMinutes), "--operator-heap", operatorHeap,
+          "--resync-seconds", Long.toString(resyncSeconds),
           separateCpus ? "--separate-cpus" : "--no-separate-cpus"));
       if (namespace != null) {
         command.addAll(List.of("--namespace", namespace));

@@ -118,6 +118,12 @@ public final class Benchmark {
       return this;
     }
 
+    /** The operator's resync period (default 2 s); the idle window is three of them. */
+    public Options resync(Duration period) {
+      resync = period;
+      return this;
+    }
+
     /** The operator process's -Xmx (default 128m). */
     public Options operatorHeap(String heap) {
       operatorHeap = heap;

@@ -31,8 +31,14 @@ final class Waiting {
     Instant deadline = Instant.now().plus(options.timeout);
     // Listing every job is itself load on the API server: poll less often the more jobs there are.
     long pause = Math.max(50, jobs / 2);
-    while (count.getAsInt() < jobs) {
+    Instant report = Instant.now().plusSeconds(30);
+    int reached;
+    while ((reached = count.getAsInt()) < jobs) {
       operator.checkAlive();
+      if (Instant.now().isAfter(report)) { // a long run says how far it got, should it be stopped
+        System.err.println("benchmark: " + reached + " of " + jobs + " for " + what);
+        report = Instant.now().plusSeconds(30);
+      }
       if (Instant.now().isAfter(deadline)) {
         throw new IllegalStateException("benchmark timed out after " + options.timeout + " waiting for " + what);
       }

@@ -7,17 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainer.operator.spec.JobLabels;
+import dev.chainer.operator.testing.WithApiServer;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,21 +24,7 @@ import org.junit.jupiter.api.Test;
  * patch that changes spec.nodeName is a 422. The simulated kubelet binds through it, runs only the pods of its own
  * node, and ends a deleted pod as a kubelet does (143, then a deletion with grace period 0).
  */
-class PodBindingTest {
-  private LocalApiServer api;
-  private KubernetesClient client;
-
-  @BeforeEach
-  void start() {
-    api = LocalApiServer.start();
-    client = api.client();
-  }
-
-  @AfterEach
-  void stop() {
-    api.close();
-  }
-
+class PodBindingTest extends WithApiServer {
   @Test
   void aBindingPlacesAnUnboundPodOnceAndASecondIsAConflict() {
     create(pod("p"));
