@@ -59,7 +59,8 @@ class HelmChartTest {
     var pod = deployment.getSpec().getTemplate().getSpec();
     Container c = operator(objects);
     assertEquals("ghcr.io/chainer-operator/chainer-operator:0.1.0-SNAPSHOT", c.getImage());
-    assertEquals(List.of("run", "--port=8080", "--config=/etc/chainer-operator/config.yaml"), c.getArgs());
+    assertEquals(List.of("run", "--port=8080", "--config=/etc/chainer-operator/config.yaml", "--threads=10",
+        "--resync-seconds=600"), c.getArgs());
     assertEquals("/healthz", c.getLivenessProbe().getHttpGet().getPath());
     assertEquals("/readyz", c.getReadinessProbe().getHttpGet().getPath());
     assertTrue(pod.getSecurityContext().getRunAsNonRoot());
@@ -114,6 +115,21 @@ class HelmChartTest {
     assertEquals(2, Chart.one(objects, Deployment.class).orElseThrow().getSpec().getReplicas());
     assertTrue(Chart.ofKind(objects, GenericKubernetesResource.class).stream()
         .anyMatch(o -> o.getKind().equals("ServiceMonitor")));
+  }
+
+  @Test
+  void performanceKnobsReachTheOperatorsArgumentsAndItsJvm() {
+    Container c = operator(Chart.objects("""
+        performance: {reconcilerThreads: 32, resyncSeconds: 1800, maxRamPercentage: 60}
+        resources: {limits: {memory: 768Mi}}
+        """));
+    assertTrue(c.getArgs().containsAll(List.of("--threads=32", "--resync-seconds=1800")), c.getArgs().toString());
+    assertTrue(c.getEnv().stream().anyMatch(e -> e.getName().equals("JAVA_TOOL_OPTIONS")
+        && e.getValue().contains("-XX:MaxRAMPercentage=60")), c.getEnv().toString());
+    assertEquals("768Mi", c.getResources().getLimits().get("memory").toString());
+    var zero = assertThrows(IllegalStateException.class, () -> Chart.template(Map.of("performance.reconcilerThreads",
+        "0")));
+    assertTrue(zero.getMessage().contains("reconcilerThreads"), zero.getMessage());
   }
 
   @Test

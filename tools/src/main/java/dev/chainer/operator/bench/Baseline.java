@@ -21,14 +21,15 @@ import java.util.List;
  *
  * @param time from the first request to the last answer
  * @param served requests the in-process API server answered meanwhile, from every client (-1 on a cluster)
+ * @param requests the bare client's own requests (one creation per object)
  */
-record Baseline(Duration time, long served) {
-  static Baseline measure(BenchCluster cluster, ChainerJob template, Benchmark.Options o, String run)
+record Baseline(Duration time, long served, long requests) {
+  static Baseline measure(BenchCluster cluster, ChainerJob template, Benchmark.Options o, Benchmark.Names names)
       throws java.io.IOException {
     OperatorConfig config = o.config();
     List<HasMetadata> objects = new ArrayList<>();
     for (int i = 0; i < o.jobs; i++) {
-      ChainerJob job = Benchmark.job(template, o.namespace, String.format("baseline-%04d", i), run);
+      ChainerJob job = Benchmark.job(template, names.namespace(), names.baseline(i), names.run());
       objects.add(job);
       // Rendered from a copy with a uid (the objects' owner references need one); the job is submitted without.
       ChainerJob rendered = Serialization.clone(job);
@@ -37,7 +38,7 @@ record Baseline(Duration time, long served) {
           SshKeyPair.generate(job.getMetadata().getName()), null, 0);
       for (HasMetadata object : d.all()) {
         if (!(object instanceof Pod)) {
-          object.getMetadata().getLabels().put(Benchmark.RUN_LABEL, run);
+          object.getMetadata().getLabels().put(Benchmark.RUN_LABEL, names.run());
           // Owned by nothing: the uid above is not a real job's, and the clean-up finds them by label.
           object.getMetadata().setOwnerReferences(null);
           objects.add(object);
@@ -50,6 +51,6 @@ record Baseline(Duration time, long served) {
       cluster.client().resource(object).create();
     }
     Duration time = Duration.between(t0, Instant.now());
-    return new Baseline(time, servedBefore < 0 ? -1 : cluster.requestsServed() - servedBefore);
+    return new Baseline(time, servedBefore < 0 ? -1 : cluster.requestsServed() - servedBefore, objects.size());
   }
 }

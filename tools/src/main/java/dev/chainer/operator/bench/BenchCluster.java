@@ -22,27 +22,23 @@ final class BenchCluster implements AutoCloseable {
   private final Optional<LocalApiServer> local;
   private final KubernetesClient client;
   private final Map<String, String> operatorEnvironment;
-  private final Optional<SimulatedKubelet> kubelet;
 
-  private BenchCluster(Optional<LocalApiServer> local, KubernetesClient client, Map<String, String> operatorEnvironment,
-      boolean simulateKubelet, Duration launcherRunTime) {
+  private BenchCluster(Optional<LocalApiServer> local, KubernetesClient client, Map<String, String> operatorEnvironment) {
     this.local = local;
     this.client = client;
     this.operatorEnvironment = operatorEnvironment;
-    this.kubelet = simulateKubelet
-        ? Optional.of(new SimulatedKubelet(client).launcherRunTime(launcherRunTime).start()) : Optional.empty();
   }
 
-  /** The in-process API server (Fabric8's mock) with the ChainerJob CRD and the simulated kubelet. */
-  static BenchCluster local(Duration launcherRunTime) {
+  /** The in-process API server (Fabric8's mock) with the ChainerJob CRD and its controllers. */
+  static BenchCluster local() {
     LocalApiServer api = LocalApiServer.start().forgetRequests();
     Map<String, String> env = Map.of("KUBERNETES_MASTER", api.client().getConfiguration().getMasterUrl(),
         "KUBERNETES_AUTH_TRYKUBECONFIG", "false", "KUBERNETES_TRUST_CERTIFICATES", "true");
-    return new BenchCluster(Optional.of(api), api.client(), env, true, launcherRunTime);
+    return new BenchCluster(Optional.of(api), api.client(), env);
   }
 
   /** The cluster of a kubeconfig file (its current context); the ChainerJob CRD must be installed. */
-  static BenchCluster remote(Path kubeconfig, boolean simulateKubelet, Duration launcherRunTime) throws Exception {
+  static BenchCluster remote(Path kubeconfig) throws Exception {
     Config config = ClientConfig.withoutCleartextHttp2(Config.fromKubeconfig(Files.readString(kubeconfig)));
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     if (client.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).get() == null) {
@@ -51,7 +47,31 @@ final class BenchCluster implements AutoCloseable {
           + "; install it first: kubectl apply -f crds/chainerjobs.chainer.dev-v1.yml");
     }
     Map<String, String> env = Map.of("KUBECONFIG", kubeconfig.toAbsolutePath().toString());
-    return new BenchCluster(Optional.empty(), client, env, simulateKubelet, launcherRunTime);
+    return new BenchCluster(Optional.empty(), client, env);
+  }
+
+  /**
+   * The simulated kubelet for the pods of one namespace, or nothing (a cluster whose own kubelets run them). It plays
+   * only the kubelet (and binds pods as a scheduler would): the StatefulSet controller and the garbage collector are
+   * the cluster's (on the in-process server, its own). On a real cluster it plays a node of its own, registered for
+   * the run ({@link BenchNode}).
+   */
+  AutoCloseable kubelet(boolean simulate, String namespace, String run, Duration launcherRunTime) {
+    if (!simulate && !isLocal()) {
+      return () -> { };
+    }
+    SimulatedKubelet kubelet = new SimulatedKubelet(client).namespace(namespace).launcherRunTime(launcherRunTime);
+    if (isLocal()) {
+      kubelet.start();
+      return kubelet;
+    }
+    String node = BenchNamespace.GENERATED_PREFIX + run;
+    BenchNode registered = new BenchNode(client, node, run);
+    kubelet.node(node).start();
+    return () -> {
+      kubelet.close();
+      registered.close();
+    };
   }
 
   KubernetesClient client() {
@@ -75,7 +95,6 @@ final class BenchCluster implements AutoCloseable {
 
   @Override
   public void close() {
-    kubelet.ifPresent(SimulatedKubelet::close);
     if (local.isPresent()) {
       local.get().close();
     } else {

@@ -5,7 +5,6 @@ import dev.chainer.operator.api.JobPhase;
 import dev.chainer.operator.config.OperatorConfig;
 import dev.chainer.operator.runtime.ApiRequests;
 import dev.chainer.operator.validation.JobFiles;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Path;
@@ -33,6 +32,19 @@ public final class Benchmark {
    * ready-worker count the status shows on the way (1/2; 0/2 and 2/2 come with Queued and Starting).
    */
   public static final int MINIMUM_WRITES_PER_JOB = 5 + 1 + 5 + (WORKERS - 1);
+
+  /**
+   * The least writes of a job like the template, on real-server semantics: {@link #MINIMUM_WRITES_PER_JOB} with one
+   * status write per intermediate ready count of its workers; Preparing, the phase of workers bound to a node whose
+   * containers have not started (a real scheduler binds a pod before its kubelet starts it, and image pulls make
+   * that last: since the kubelet binds through pods/binding, with PodScheduled, the operator sees it as a real one);
+   * and the Event a job without spec.outputs gets once when it starts (OutputsNotKept: what it writes is lost with
+   * its pods). A run can come in under it when a state is never observed between two reconciles.
+   */
+  static int minimumWrites(ChainerJob template) {
+    boolean outputs = template.getSpec() != null && template.getSpec().getOutputs() != null;
+    return MINIMUM_WRITES_PER_JOB + 1 + Math.max(0, workerCount(template) - WORKERS) + (outputs ? 0 : 1);
+  }
   /** Label on everything the benchmark creates itself (jobs, baseline objects), so that it can remove them. */
   static final String RUN_LABEL = "chainer.dev/benchmark";
   static final int WARM_UP_JOBS = 50;
@@ -47,7 +59,9 @@ public final class Benchmark {
     Duration timeout = Duration.ofMinutes(10);
     Path kubeconfig;
     boolean simulateKubelet = true;
-    String namespace = "chainer-bench";
+    /** Null: a namespace of the run's own, {@code chainer-bench-<run>}. */
+    String namespace;
+    String operatorHeap = "128m";
     Path jobFile;
     Path operatorLog;
     Path operatorConfig;
@@ -104,6 +118,18 @@ public final class Benchmark {
       return this;
     }
 
+    /** The operator's resync period (default 2 s); the idle window is three of them. */
+    public Options resync(Duration period) {
+      resync = period;
+      return this;
+    }
+
+    /** The operator process's -Xmx (default 128m). */
+    public Options operatorHeap(String heap) {
+      operatorHeap = heap;
+      return this;
+    }
+
     /** Keeps the operator process's output in this file. */
     public Options operatorLog(Path file) {
       operatorLog = file;
@@ -111,14 +137,52 @@ public final class Benchmark {
     }
   }
 
-  /** Requests by "verb resource" for each phase, and the measurements. */
+  /**
+   * Requests by "verb resource" for each phase, and the measurements.
+   *
+   * @param created the operator's objects that appeared for the measured jobs, by resource ("services", ...)
+   * @param servedWhileCreating requests the in-process API server answered (from every client) until every job's
+   *     workers existed; -1 on a real cluster, whose request counts are not readable here
+   */
   public record Result(int jobs, int failed, Map<String, Map<String, Long>> requestsByPhase, Duration toWorkersCreated,
       Duration toCompleted, Baseline baseline, List<Long> launcherLatencyMillis, long heapAfterGc, long rss,
-      long reconciliations, long servedWhileCreating) {
+      long reconciliations, long servedWhileCreating, Map<String, Long> created, int minimumWrites,
+      Memory before) {
 
     Result with(Baseline b) {
       return new Result(jobs, failed, requestsByPhase, toWorkersCreated, toCompleted, b, launcherLatencyMillis,
-          heapAfterGc, rss, reconciliations, servedWhileCreating);
+          heapAfterGc, rss, reconciliations, servedWhileCreating, created, minimumWrites, before);
+    }
+
+    /** Heap after GC and RSS growth from before the N jobs (after the warm-up) to their end, per 1,000 jobs. */
+    public double heapGrowthPerThousand() {
+      return before == null || before.heap() < 0 ? -1 : (heapAfterGc - before.heap()) * 1000.0 / jobs;
+    }
+
+    public double rssGrowthPerThousand() {
+      return before == null || before.rss() < 0 ? -1 : (rss - before.rss()) * 1000.0 / jobs;
+    }
+
+    /** The operator's requests of one kind ("create services") over the whole run (creation, run and finish). */
+    public long requests(String key) {
+      return List.of("creation", "run", "finish").stream()
+          .mapToLong(p -> requestsByPhase.getOrDefault(p, Map.of()).getOrDefault(key, 0L)).sum();
+    }
+
+    /** The operator's objects of a kind ("services") that appeared for the measured jobs. */
+    public long objectsCreated(String kind) {
+      return created == null ? 0 : created.getOrDefault(kind, 0L);
+    }
+
+    /** Create requests of the operator that made no object (AlreadyExists, or any other refusal), every kind. */
+    public long refusedCreations() {
+      return BenchReport.CREATED_KINDS.stream().mapToLong(k -> requests("create " + k) - objectsCreated(k)).sum();
+    }
+
+    /** The operator's own requests per second (reads included) until every job's workers existed. */
+    public double operatorRequestsPerSecond() {
+      long all = requestsByPhase.getOrDefault("creation", Map.of()).values().stream().mapToLong(Long::longValue).sum();
+      return all / Math.max(0.001, toWorkersCreated.toMillis() / 1000.0);
     }
 
     public long writes(String phase) {
@@ -140,32 +204,48 @@ public final class Benchmark {
     }
   }
 
+  /** The operator's heap after a full GC and its RSS, in bytes (-1: not its own to measure). */
+  public record Memory(long heap, long rss) {}
+
   private Benchmark() {}
 
   public static Result run(Options o) throws Exception {
-    try (BenchCluster cluster = o.kubeconfig == null ? BenchCluster.local(o.launcherRunTime)
-        : BenchCluster.remote(o.kubeconfig, o.simulateKubelet, o.launcherRunTime)) {
-      KubernetesClient client = cluster.client();
-      if (client.namespaces().withName(o.namespace).get() == null) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(o.namespace).endMetadata()
-            .build()).create();
-      }
-      ChainerJob template = o.jobFile == null ? JobFiles.parse(DEFAULT_JOB) : JobFiles.read(o.jobFile);
-      String run = "run-" + Long.toString(System.currentTimeMillis(), 36);
-      try {
-        return measure(o, cluster, template, run);
-      } finally {
-        if (!cluster.isLocal()) {
-          removeEverythingOf(client, o.namespace, run);
-          removeEverythingOf(client, o.namespace, run + WARM_UP);
-        }
+    String run = RunId.generate();
+    try (BenchCluster cluster = o.kubeconfig == null ? BenchCluster.local() : BenchCluster.remote(o.kubeconfig)) {
+      String namespace = o.namespace != null ? o.namespace : BenchNamespace.GENERATED_PREFIX + run;
+      AutoCloseable kubelet = cluster.kubelet(o.simulateKubelet, namespace, run, o.launcherRunTime);
+      try (BenchNamespace ns = BenchNamespace.claim(cluster.client(), o.namespace, run, List.of(run, run + WARM_UP),
+          !cluster.isLocal(), kubelet)) {
+        ChainerJob template = o.jobFile == null ? JobFiles.parse(DEFAULT_JOB) : JobFiles.read(o.jobFile);
+        return measure(o, cluster, new Names(ns.name(), run), template);
       }
     }
   }
 
-  private static Result measure(Options o, BenchCluster cluster, ChainerJob template, String run) throws Exception {
+  /** The namespace and the names of one run's jobs: its run id in each, so that runs never collide. */
+  record Names(String namespace, String run) {
+    /** The prefix of the measured jobs' names, and of every object the operator names after them. */
+    String prefix() {
+      return PREFIX + run + "-";
+    }
+
+    String job(int i) {
+      return prefix() + String.format("%05d", i);
+    }
+
+    String warmUp(int i) {
+      return "warmup-" + run + "-" + String.format("%02d", i);
+    }
+
+    String baseline(int i) {
+      return "baseline-" + run + "-" + String.format("%05d", i);
+    }
+  }
+
+  private static Result measure(Options o, BenchCluster cluster, Names names, ChainerJob template) throws Exception {
     // The benchmark's own watches stay open through the baseline too: the same observers in both windows.
-    try (Observers seen = Observers.open(cluster.client(), o.namespace)) {
+    try (Observers seen = Observers.open(cluster.client(), names);
+        Creations created = Creations.watch(cluster.client(), names.namespace(), names.prefix())) {
       Optional<CpuSplit> cpus = o.separateCpus && o.childProcess && cluster.isLocal() ? CpuSplit.ofThisMachine()
           : Optional.empty();
       if (cpus.isPresent()) {
@@ -173,33 +253,34 @@ public final class Benchmark {
       }
       Result operated;
       try (OperatorUnderTest operator = o.childProcess
-          ? new ChildOperator(cluster, o, "128m", cpus.map(CpuSplit::operator).orElse(""))
-          : new InProcessOperator(cluster, o.resync, o.config())) {
-        warmUp(o, operator, cluster.client(), template, run);
-        operated = operate(o, cluster, operator, seen, template, run);
+          ? new ChildOperator(cluster, o, names.namespace(), cpus.map(CpuSplit::operator).orElse(""))
+          : new InProcessOperator(cluster, o.resync, o.config(), names.namespace())) {
+        warmUp(o, operator, cluster.client(), template, names);
+        operated = operate(o, cluster, operator, seen, created, template, names);
       }
       // With the operator stopped, so that the baseline's jobs stay inert records.
-      return operated.with(Baseline.measure(cluster, template, o, run));
+      return operated.with(Baseline.measure(cluster, template, o, names));
     }
   }
 
   /** Submits the N jobs and follows them to the end, reading the operator's request counts at each phase. */
   private static Result operate(Options o, BenchCluster cluster, OperatorUnderTest operator, Observers seen,
-      ChainerJob template, String run) throws Exception {
+      Creations created, ChainerJob template, Names names) throws Exception {
     KubernetesClient client = cluster.client();
-    Waiting wait = new Waiting(o, operator, client, run, o.jobs);
+    Waiting wait = new Waiting(o, operator, client, names.namespace(), names.run(), o.jobs);
+    Memory before = new Memory(operator.heapAfterGc(), operator.rss());
     Map<String, Long> start = operator.requests();
     long reconcilesAtStart = operator.reconciliations();
     long servedAtStart = cluster.requestsServed();
     Instant t0 = Instant.now();
     for (int i = 0; i < o.jobs; i++) {
-      client.resource(job(template, o.namespace, name(i), run)).create();
+      submit(client, job(template, names.namespace(), names.job(i), names.run()));
     }
     // Counted as they appear: with many jobs, early ones finish (and lose their workers) before the last start.
     wait.until(() -> seen.workers().seen().size(), "every job's workers");
     Duration toWorkers = Duration.between(t0, Instant.now());
-    long served = cluster.requestsServed() - servedAtStart;
-    Map<String, Long> created = operator.requests();
+    long served = servedAtStart < 0 ? -1 : cluster.requestsServed() - servedAtStart;
+    Map<String, Long> atWorkers = operator.requests();
     wait.untilJobs(EnumSet.of(JobPhase.Finalizing, JobPhase.Completed, JobPhase.Failed), "every launcher done");
     Map<String, Long> ran = operator.requests();
     wait.untilJobs(EnumSet.of(JobPhase.Completed, JobPhase.Failed), "every job Completed or Failed");
@@ -209,13 +290,14 @@ public final class Benchmark {
     long rss = operator.rss();
     Thread.sleep(o.resync.multipliedBy(3).toMillis());
     Map<String, Map<String, Long>> phases = new TreeMap<>();
-    phases.put("creation", diff(start, created));
-    phases.put("run", diff(created, ran));
+    phases.put("creation", diff(start, atWorkers));
+    phases.put("run", diff(atWorkers, ran));
     phases.put("finish", diff(ran, finished));
     phases.put("idle", diff(finished, operator.requests()));
     return new Result(o.jobs, wait.jobsIn(EnumSet.of(JobPhase.Failed)), phases, toWorkers, toCompleted, null,
         seen.launcherLatencies(o.jobs, workerCount(template)), heap, rss,
-        operator.reconciliations() - reconcilesAtStart, served);
+        operator.reconciliations() - reconcilesAtStart, served, created.counts(), minimumWrites(template),
+        before);
   }
 
   /** 2 workers x 4 processes, an MPI job; the simulated kubelet runs it without an image. */
@@ -236,38 +318,43 @@ public final class Benchmark {
 
   static final String PREFIX = "bench-";
 
-  static String name(int i) {
-    return String.format(PREFIX + "%04d", i);
-  }
-
   /**
    * Runs a few jobs to completion before measuring, so that neither the operator nor this JVM (the API server,
    * the kubelet) spends the measured window compiling its code: a deployed operator is warm. Their requests
    * come before the first count is read; they stay in the namespace, Completed, and are removed with the rest.
    */
   private static void warmUp(Options o, OperatorUnderTest operator, KubernetesClient client, ChainerJob template,
-      String run) throws Exception {
+      Names names) throws Exception {
     int count = Math.min(WARM_UP_JOBS, o.jobs);
     for (int i = 0; i < count; i++) {
-      client.resource(job(template, o.namespace, String.format("warmup-%04d", i), run + WARM_UP)).create();
+      submit(client, job(template, names.namespace(), names.warmUp(i), names.run() + WARM_UP));
     }
-    new Waiting(o, operator, client, run + WARM_UP, count).untilJobs(EnumSet.of(JobPhase.Completed, JobPhase.Failed),
-        "the warm-up jobs");
+    new Waiting(o, operator, client, names.namespace(), names.run() + WARM_UP, count)
+        .untilJobs(EnumSet.of(JobPhase.Completed, JobPhase.Failed), "the warm-up jobs");
+  }
+
+  /**
+   * Submits one of the run's jobs. When an answer is late (a loaded API server), the client sends the creation again
+   * and meets its own first one: an AlreadyExists on a job that carries this run's label is that, and counts as
+   * submitted (the 10,000-job run of 2026-12-07 died of it at job 1,312).
+   */
+  private static void submit(KubernetesClient client, ChainerJob job) {
+    try {
+      client.resource(job).create();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      String run = job.getMetadata().getLabels().get(RUN_LABEL);
+      ChainerJob existing = e.getCode() != 409 ? null : client.resources(ChainerJob.class)
+          .inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName()).get();
+      if (existing == null || existing.getMetadata().getLabels() == null
+          || !run.equals(existing.getMetadata().getLabels().get(RUN_LABEL))) {
+        throw e;
+      }
+    }
   }
 
   private static int workerCount(ChainerJob template) {
     Integer n = template.getSpec() == null ? null : template.getSpec().getNodeCount();
     return n == null ? 1 : n;
-  }
-
-  /** On a real cluster: the benchmark's jobs (the cluster's garbage collector removes what they own) and baseline. */
-  private static void removeEverythingOf(KubernetesClient client, String namespace, String run) {
-    client.resources(ChainerJob.class).inNamespace(namespace).withLabel(RUN_LABEL, run).delete();
-    client.apps().statefulSets().inNamespace(namespace).withLabel(RUN_LABEL, run)
-        .withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
-    client.services().inNamespace(namespace).withLabel(RUN_LABEL, run).delete();
-    client.configMaps().inNamespace(namespace).withLabel(RUN_LABEL, run).delete();
-    client.secrets().inNamespace(namespace).withLabel(RUN_LABEL, run).delete();
   }
 
   /** The request counts once the operator has stopped writing (clean-ups the informers report late). */

@@ -28,8 +28,10 @@ final class ChildOperator implements OperatorUnderTest {
   private final Thread stopOnExit;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  /** @param cpus the CPUs the operator may run on (taskset's list), or "" for any */
-  ChildOperator(BenchCluster cluster, Benchmark.Options options, String heapLimit, String cpus) throws Exception {
+  /**
+   * @param namespace the only namespace it watches: on a shared cluster it must not take other jobs over
+   * @param cpus the CPUs the operator may run on (taskset's list), or "" for any */
+  ChildOperator(BenchCluster cluster, Benchmark.Options options, String namespace, String cpus) throws Exception {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
@@ -38,10 +40,11 @@ final class ChildOperator implements OperatorUnderTest {
     // smaller thread stacks, the C1 compiler only (C2's code cache costs ~50 MiB of RSS: 273 against 220 MiB at
     // 1,000 jobs), and an exit on OutOfMemoryError as the chart has: threads it kills leave their jobs stuck.
     List<String> command = new java.util.ArrayList<>(cpus.isEmpty() ? List.of() : List.of("taskset", "-c", cpus));
-    command.addAll(List.of(java, "-Xmx" + heapLimit, "-XX:+UseSerialGC", "-Xss512k",
+    command.addAll(List.of(java, "-Xmx" + options.operatorHeap, "-XX:+UseSerialGC", "-Xss512k",
         "-XX:ReservedCodeCacheSize=64m", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError",
         "-cp", System.getProperty("java.class.path"), "dev.chainer.operator.cli.Main", "run",
-        "--no-leader-election", "--threads", "32", "--port", Integer.toString(port), "--resync-seconds",
+        "--no-leader-election", "--namespaces", namespace, "--threads", "32", "--port", Integer.toString(port),
+        "--resync-seconds",
         Long.toString(Math.max(1, options.resync.toSeconds()))));
     if (options.operatorConfig != null) {
       command.addAll(List.of("--config", options.operatorConfig.toAbsolutePath().toString()));

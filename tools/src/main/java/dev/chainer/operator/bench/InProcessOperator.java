@@ -17,11 +17,11 @@ final class InProcessOperator implements OperatorUnderTest {
   private final KubernetesClient client;
   private final ChainerOperator operator;
 
-  InProcessOperator(BenchCluster cluster, Duration resync, OperatorConfig config) {
+  InProcessOperator(BenchCluster cluster, Duration resync, OperatorConfig config, String namespace) {
     client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(cluster.client().getConfiguration()).build())
         .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(ApiRequests.NAME, requests)).build();
     operator = ChainerOperator.create(client, config, Clock.systemUTC(),
-        ChainerOperator.Settings.allNamespaces().withResyncPeriod(resync)).start();
+        new ChainerOperator.Settings(java.util.Set.of(namespace), null, 10, resync)).start();
   }
 
   @Override

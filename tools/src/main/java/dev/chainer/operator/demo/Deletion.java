@@ -41,9 +41,13 @@ final class Deletion {
 
   MockResponse delete(RecordedRequest request) {
     String path = request.getPath().split("\\?")[0];
-    var stored = store.findResource(store.getKey(path));
+    var key = store.getKey(path);
+    if (!key.containsKey(io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor.NAME)) {
+      return deleteCollection(request, path);
+    }
+    var stored = store.findResource(key);
     if (stored == null) {
-      return store.handleDelete(path); // a collection, or nothing: the store's own answer
+      return store.handleDelete(path); // nothing: the store's own answer
     }
     JsonNode object;
     try {
@@ -77,6 +81,26 @@ final class Deletion {
       addFinalizer(path, object, propagation.equals("Foreground") ? FOREGROUND : ORPHAN, null);
     }
     return store.handleDelete(path);
+  }
+
+  /**
+   * A deletecollection: each object the request's label selector selects is deleted as if named, with the same
+   * DeleteOptions (so a bound pod terminates gracefully), and the answer lists them as they were.
+   */
+  private MockResponse deleteCollection(RecordedRequest request, String path) {
+    MockResponse listed = store.handleGet(request.getPath());
+    JsonNode list;
+    try {
+      list = store.asNode(listed.getBody() == null ? "{}" : listed.getBody().readUtf8());
+    } catch (KubernetesCrudDispatcherException e) {
+      return new MockResponse().setResponseCode(e.getCode()).setBody(e.toStatusBody());
+    }
+    for (JsonNode item : list.path("items")) {
+      String named = path + "/" + item.path("metadata").path("name").asText();
+      delete(new RecordedRequest(request.getHttpVersion(), HttpMethod.DELETE, named, request.getHeaders(),
+          request.getBody() == null ? new Buffer() : new Buffer(request.getBody().getBytes())));
+    }
+    return new MockResponse().setResponseCode(200).setBody(list.toString());
   }
 
   /**

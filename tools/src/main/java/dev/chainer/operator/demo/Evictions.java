@@ -78,7 +78,7 @@ final class Evictions {
     deletion.patch(podPath, Deletion.replace("/status", Serialization.jsonMapper().valueToTree(status)));
   }
 
-  private static JsonNode body(RecordedRequest request) {
+  static JsonNode body(RecordedRequest request) {
     try {
       String text = request.getBody() == null ? "" : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
       return text.isBlank() ? Serialization.jsonMapper().createObjectNode() : Serialization.jsonMapper().readTree(text);
@@ -87,7 +87,7 @@ final class Evictions {
     }
   }
 
-  private static MockResponse status(int code, String reason, String message) {
+  static MockResponse status(int code, String reason, String message) {
     return new MockResponse().setResponseCode(code).setBody(Serialization.asJson(new StatusBuilder()
         .withStatus(code < 300 ? "Success" : "Failure").withCode(code).withReason(reason).withMessage(message)
         .build()));

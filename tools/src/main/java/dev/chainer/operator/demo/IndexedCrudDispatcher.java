@@ -67,7 +67,7 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
       GenericKubernetesResource resource, String newState) {
     if (newState != null) {
-      String admitted = admitted(newState, oldAttributes == null ? null : map.get(oldAttributes));
+      String admitted = admitted(path, newState, oldAttributes == null ? null : map.get(oldAttributes));
       if (!admitted.equals(newState)) {
         newState = admitted;
         resource = null;
@@ -117,13 +117,29 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   }
 
   /** What to store: the new state as admission leaves it (pruned), or a refusal for the request to answer. */
-  private String admitted(String newState, String old) {
+  private String admitted(String path, String newState, String old) {
     try {
       JsonNode object = asNode(newState);
+      if (!binding.get()) {
+        PodUpdates.check(path, object, old == null ? null : asNode(old));
+      }
       JsonNode admitted = admission.admit(object, old == null ? null : asNode(old));
       return admitted.equals(object) ? newState : Serialization.asJson(admitted);
     } catch (KubernetesCrudDispatcherException refused) { // a Refusal, or a body that is not JSON
       throw IndexedCrudDispatcher.<RuntimeException>sneaky(refused);
+    }
+  }
+
+  /** Set while the pods/binding subresource writes a pod's nodeName, which no update or patch may change. */
+  private final ThreadLocal<Boolean> binding = ThreadLocal.withInitial(() -> false);
+
+  /** Runs a write of the {@link Bindings} subresource: the one that may set a pod's spec.nodeName. */
+  void bindingNodeName(Runnable write) {
+    binding.set(true);
+    try {
+      write.run();
+    } finally {
+      binding.set(false);
     }
   }
 

@@ -14,7 +14,7 @@ import java.util.Queue;
 
 /**
  * Routes the in-process API server's requests as Fabric8's mixed dispatcher does (a test's expectations
- * first, then the CRUD store), with an indexed store, pods' logs and the pods/eviction subresource.
+ * first, then the CRUD store), with an indexed store, pods' logs and the pods/eviction and pods/binding subresources.
  */
 final class LocalDispatcher extends Dispatcher {
   private final Map<ServerRequest, Queue<ServerResponse>> expectations;
@@ -25,11 +25,13 @@ final class LocalDispatcher extends Dispatcher {
   private final Discovery discovery;
   private final Outages outages = new Outages();
   private final Evictions evictions;
+  private final Bindings bindings;
 
   LocalDispatcher(Map<ServerRequest, Queue<ServerResponse>> expectations, PodLogs logs, boolean cel) {
     this.store = new IndexedCrudDispatcher(cel, outages);
     this.deletion = new Deletion(store);
     this.evictions = new Evictions(store, deletion);
+    this.bindings = new Bindings(store, deletion);
     this.discovery = new Discovery(store::crds);
     this.expectations = expectations;
     this.expected = new MockDispatcher(expectations);
@@ -50,9 +52,9 @@ final class LocalDispatcher extends Dispatcher {
     if ("DELETE".equals(request.getMethod())) {
       return deletion.delete(request);
     }
-    Optional<MockResponse> eviction = evictions.serve(request);
-    if (eviction.isPresent()) {
-      return eviction.get();
+    Optional<MockResponse> subresource = evictions.serve(request).or(() -> bindings.serve(request));
+    if (subresource.isPresent()) {
+      return subresource.get();
     }
     return logs.serve(request).or(() -> discovery.serve(request)).orElseGet(() -> store.dispatch(request));
   }

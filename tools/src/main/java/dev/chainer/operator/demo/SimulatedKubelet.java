@@ -1,6 +1,8 @@
 package dev.chainer.operator.demo;
 
 import dev.chainer.operator.spec.JobLabels;
+import io.fabric8.kubernetes.api.model.Binding;
+import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -23,11 +25,13 @@ import java.util.function.Consumer;
 
 /**
  * The scheduler and the kubelet of the in-process cluster, for the demo, the tests and a benchmark against an API
- * server without nodes: pods are bound to a node, run their init steps, start and become Ready; a launcher runs
+ * server without nodes: pods are bound to a node through the pods/binding subresource (as a scheduler does; a real
+ * API server refuses an update of spec.nodeName), run their init steps, start and become Ready; a launcher runs
  * for a while and exits with a chosen code. A pod whose PersistentVolumeClaim is missing or unbound is not bound to
- * the node until it is ({@link VolumeScheduling}). A deleted pod terminates gracefully, as a kubelet does it: its
- * containers get SIGTERM and end with exit code 143 after {@link #terminationDelay} (137 when the grace period is
- * shorter), then the pod is removed. Tests can also take a pod away as each part of a cluster does, each marking it
+ * the node until it is ({@link VolumeScheduling}). A pod of its node that the API server marks deleted
+ * (deletionTimestamp) terminates gracefully, as a kubelet does it: its containers get SIGTERM and end with exit code
+ * 143 after {@link #terminationDelay} (137 when the grace period is shorter), then the kubelet removes the pod with a
+ * deletion of grace period 0. Pods bound to other nodes are left to their kubelets. Tests can also take a pod away as each part of a cluster does, each marking it
  * {@code DisruptionTarget} first ({@link DisruptionTarget}): preempt it, evict it through the Eviction API, evict it
  * for a NoExecute taint, evict it for node pressure, shut its node down, lose it with its node; or OOM-kill its
  * container. Pods are created by the StatefulSet controller and removed by the garbage collector, as on a real
@@ -97,8 +101,29 @@ public final class SimulatedKubelet implements AutoCloseable {
   private io.fabric8.kubernetes.client.informers.SharedIndexInformer<Pod> podInformer;
 
   public SimulatedKubelet start() {
-    podInformer = client.pods().inAnyNamespace().withLabel(JobLabels.MANAGED_BY, JobLabels.OPERATOR).inform();
+    var pods = namespace == null ? client.pods().inAnyNamespace() : client.pods().inNamespace(namespace);
+    podInformer = pods.withLabel(JobLabels.MANAGED_BY, JobLabels.OPERATOR).inform();
     loop.scheduleWithFixedDelay(this::tickSafely, 0, 50, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** The namespace whose pods this kubelet runs (before {@link #start}); all namespaces when not set. */
+  private volatile String namespace;
+  /** The node this kubelet plays: the pods it binds and runs are bound to it. */
+  private volatile String node = NODE;
+
+  /**
+   * Only the operator's pods in this namespace (set before {@link #start}), so that on a shared cluster it runs
+   * nothing of anyone else's.
+   */
+  public SimulatedKubelet namespace(String ns) {
+    this.namespace = ns;
+    return this;
+  }
+
+  /** The name of the node this kubelet plays (default {@link #NODE}). */
+  public SimulatedKubelet node(String name) {
+    this.node = name;
     return this;
   }
 
@@ -239,6 +264,9 @@ public final class SimulatedKubelet implements AutoCloseable {
     boolean launcher = JobLabels.ROLE_LAUNCHER.equals(pod.getMetadata().getLabels().get(JobLabels.ROLE));
     String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + "/"
         + pod.getMetadata().getUid();
+    if (pod.getSpec().getNodeName() != null && !node.equals(pod.getSpec().getNodeName())) {
+      return; // placed on another node: its kubelet runs it
+    }
     if (pod.getMetadata().getDeletionTimestamp() != null) {
       terminate(pod, key);
       return;
@@ -273,11 +301,13 @@ public final class SimulatedKubelet implements AutoCloseable {
       if (pod.getSpec().getNodeName() == null) { // the scheduler binds it; its init steps then run on the node
         Pod unbound = pod;
         try {
-          pod = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-              .edit(p -> new PodBuilder(p).editSpec().withNodeName(NODE).endSpec().build());
+          pod = bind(pod);
         } catch (RuntimeException e) {
           nodeFit.forget(unbound);
           throw e;
+        }
+        if (pod == null) {
+          return; // gone meanwhile
         }
       }
       if (!startContainers(pod, key)) {
@@ -338,12 +368,28 @@ public final class SimulatedKubelet implements AutoCloseable {
   }
 
   /**
+   * Binds the pod to this node as a scheduler does, through the pods/binding subresource (an update of spec.nodeName
+   * is refused by a real API server), and reads it back (the binding changed its resourceVersion, and the status
+   * writes that follow are made from it); null when the pod is gone. A pod someone else bound first answers 409.
+   */
+  private Pod bind(Pod pod) {
+    String namespace = pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
+    Binding binding = new BindingBuilder().withNewMetadata().withName(name).endMetadata()
+        .withNewTarget().withApiVersion("v1").withKind("Node").withName(node).endTarget().build();
+    String url = client.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/" + namespace + "/pods/"
+        + name + "/binding";
+    client.raw(url, "POST", binding);
+    return client.pods().inNamespace(namespace).withName(name).get();
+  }
+
+  /**
    * SIGTERM, then the containers' exit after {@link #terminationDelay} (143), or at the end of the grace period
    * (137, SIGKILL), then the pod's removal. A pod that had already finished just goes.
    */
   private void terminate(Pod pod, String key) {
-    if (!hasFinalizer(pod)) {
-      return; // not one this kubelet terminates (no node, or already handed over)
+    if (pod.getSpec().getNodeName() == null) {
+      return; // never started: the API server removes an unbound pod at once
     }
     Instant sigterm = terminating.computeIfAbsent(key, k -> Instant.now());
     Duration elapsed = Duration.between(sigterm, Instant.now());
@@ -365,11 +411,6 @@ public final class SimulatedKubelet implements AutoCloseable {
     outputs.remove(key);
     nextSync.remove(key);
     starts.images.forget(pod.getMetadata().getUid());
-  }
-
-  private static boolean hasFinalizer(Pod pod) {
-    return pod.getMetadata().getFinalizers() != null && pod.getMetadata().getFinalizers().contains(
-        Deletion.KUBELET_FINALIZER);
   }
 
   /** The PodGroup a pod belongs to (Volcano's annotation or scheduler-plugins' label), as apiVersion and name. */

@@ -94,6 +94,14 @@ class LocalApiServerTest {
   }
 
   @Test
+  void aDeleteCollectionRemovesWhatItsLabelSelectorSelectsAndNothingElse() {
+    client.configMaps().inNamespace("a").withLabel("tier", "y").delete();
+    assertEquals(List.of("a/one", "b/one", "b/two"), names(client.configMaps().inAnyNamespace().list().getItems()));
+    client.configMaps().inNamespace("b").delete();
+    assertEquals(List.of("a/one"), names(client.configMaps().inAnyNamespace().list().getItems()));
+  }
+
+  @Test
   void readsFollowUpdatesAndDeletes() {
     ConfigMap one = client.configMaps().inNamespace("a").withName("one").get();
     one.getMetadata().setLabels(Map.of("tier", "y"));
