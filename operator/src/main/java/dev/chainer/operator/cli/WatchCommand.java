@@ -102,10 +102,17 @@ public final class WatchCommand implements Callable<Integer> {
   /** How long an ended job's last progress reading is waited for (the operator reads the log once more). */
   private static final Duration FINAL_READING_WAIT = Duration.ofSeconds(5);
 
-  /** Whether the progress shown is the one read after the job ended, or there is none to wait for. */
+  /**
+   * Whether the progress shown is the one read after the job ended, or there is none to wait for: a job whose launcher
+   * never ran has none; one that ended before its first reading gets its reading after the end (a script that reports
+   * nothing then ends the watch {@link #FINAL_READING_WAIT} late).
+   */
   private static boolean finalProgress(ChainerJobStatus s) {
-    return s.getProgress() == null || s.getProgress().getLastUpdateTime() == null || s.getCompletionTime() == null
-        || !Instant.parse(s.getProgress().getLastUpdateTime()).isBefore(Instant.parse(s.getCompletionTime()));
+    if (s.getCompletionTime() == null || s.getLauncher() == null || s.getLauncher().getPodName() == null) {
+      return true;
+    }
+    return s.getProgress() != null && (s.getProgress().getLastUpdateTime() == null
+        || !Instant.parse(s.getProgress().getLastUpdateTime()).isBefore(Instant.parse(s.getCompletionTime())));
   }
 
   private int end(ChainerJobStatus status, LiveText text, PrintWriter err, String namespace) {

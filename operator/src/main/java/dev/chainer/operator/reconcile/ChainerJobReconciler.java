@@ -220,7 +220,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
       progress.update(context.getClient(), running, plan.status(), now);
       progress.resumedFrom(running, plan.status()).ifPresent(plan::event);
       requeue = Optional.of(requeue.filter(d -> d.compareTo(progress.interval()) < 0).orElse(progress.interval()));
-    } else if (progress.lastReadDue(plan.status(), now)) {
+    } else if (progress.lastReadDue(running, plan.status(), now)) {
       progress.update(context.getClient(), running, plan.status(), now);
       Duration soon = Duration.ofSeconds(1);
       requeue = Optional.of(requeue.filter(d -> d.compareTo(soon) < 0).orElse(soon));

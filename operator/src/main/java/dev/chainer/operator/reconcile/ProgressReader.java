@@ -49,17 +49,29 @@ final class ProgressReader {
 
   /**
    * Whether an ended job's launcher (kept for its logs) is read once more, so that its progress shows the last epoch
-   * the script reported and not the reading before: until a reading newer than the end is had, or a minute passes.
+   * the script reported and not the reading before: until a reading newer than the end is had, or a minute passes. A
+   * job that ended before any reading (a run shorter than the interval) gets its one reading now: its log's tail is
+   * read after the end once, and not again when it says nothing.
    */
-  boolean lastReadDue(ChainerJobStatus status, Instant now) {
+  boolean lastReadDue(JobContext running, ChainerJobStatus status, Instant now) {
     if (config.getProgressIntervalSeconds() <= 0 || status.getPhase() == null || !status.getPhase().isTerminal()
-        || status.getProgress() == null || status.getCompletionTime() == null || status.getLauncher() == null
+        || status.getCompletionTime() == null || status.getLauncher() == null
         || status.getLauncher().getPodName() == null || "Removed".equals(status.getLauncher().getState())) {
       return false;
     }
     Instant ended = Instant.parse(status.getCompletionTime());
+    if (!now.isBefore(ended.plus(LAST_READ))) {
+      return false;
+    }
+    if (status.getProgress() == null) {
+      String tail = tailUri(running.names().namespace(), status.getLauncher().getPodName(),
+          config.getProgressLogLines(), config.getProgressLogBytes());
+      // Due until a read asked after the end is had, and then once more to take it when it says something.
+      return logs.<LogTail>peek(tail).filter(r -> !r.asked().isBefore(ended))
+          .map(r -> !r.value().reading().isEmpty()).orElse(true);
+    }
     String read = status.getProgress().getLastUpdateTime();
-    return now.isBefore(ended.plus(LAST_READ)) && (read == null || Instant.parse(read).isBefore(ended));
+    return read == null || Instant.parse(read).isBefore(ended);
   }
 
   /**

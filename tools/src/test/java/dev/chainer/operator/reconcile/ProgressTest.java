@@ -125,6 +125,23 @@ class ProgressTest {
     assertNull(h.status(job).getProgress(), "no reading, and none made up");
   }
 
+  /** A run shorter than the interval is never read while it runs: its log is read once after the end. */
+  @Test
+  void aRunShorterThanTheIntervalEndsWithItsLastEpoch() {
+    List<String> output = new ArrayList<>(List.of("epoch       main/loss"));
+    for (int epoch = 1; epoch <= 3; epoch++) {
+      output.add(String.format("%-10d  %-10s", epoch, "0." + epoch));
+    }
+    start(30, output, Duration.ofSeconds(1));
+    ChainerJob job = h.submit(mpi("scriptParams:\n  --epoch: 3"));
+    h.awaitPhase(job, JobPhase.Completed);
+    ChainerJobStatus done = OperatorHarness.await(() -> h.status(job), s -> s.getProgress() != null,
+        "a reading after the end");
+    assertEquals(3L, done.getProgress().getEpoch());
+    assertEquals(100, done.getProgress().getPercent());
+    assertEquals("0.3", done.getProgress().getMetrics().get("main/loss"));
+  }
+
   @Test
   void aScriptThatReportsNothingHasNoProgress() {
     start(1, List.of("hello from rank 0", "nothing to see"), Duration.ofSeconds(2));
