@@ -84,6 +84,11 @@ final class Bindings {
       patch.addAll(Deletion.replace("/metadata/annotations", merged));
     }
     ObjectNode status = pod.path("status").isObject() ? ((ObjectNode) pod.path("status")).deepCopy() : JSON.objectNode();
+    if (status.path("phase").asText("").isEmpty()) {
+      // A real server gives every pod phase Pending when it is created (the pod strategy's PrepareForCreate), so no
+      // bound pod is ever without a phase; this store does not default it at creation, so the binding does.
+      status.put("phase", "Pending");
+    }
     ArrayNode conditions = JSON.arrayNode();
     boolean found = false;
     for (JsonNode c : status.path("conditions")) {

@@ -32,6 +32,7 @@ class PodBindingTest extends WithApiServer {
     Pod bound = get("p");
     assertEquals("node-a", bound.getSpec().getNodeName());
     assertEquals("True", condition(bound, "PodScheduled").getStatus());
+    assertEquals("Pending", bound.getStatus().getPhase(), "bound, not started: still Pending, never without a phase");
     assertEquals("yes", bound.getMetadata().getAnnotations().get("bound-by-test"), "the Binding's annotations merged");
 
     KubernetesClientException again = assertThrows(KubernetesClientException.class, () -> bind("p", "node-a"));
