@@ -33,16 +33,23 @@ final class WorkerRefusals {
   static final Duration AT_MOST_EVERY = Duration.ofMinutes(1);
   private static final int MAX_REMEMBERED = 10_000;
 
+  /** How many lists that find nothing are made {@link #EVERY} apart before the pause starts doubling. */
+  static final int STEADY_LISTS = 3;
+
   /**
-   * What the last list of a StatefulSet's Events found, when, and how long until the next: doubled after each list
-   * that found no refusal (a controller slow to make pods on a loaded cluster is not a refusal), back to
-   * {@link #EVERY} after one that found one, so that its clearing is seen soon.
+   * What the last list of a StatefulSet's Events found, when, how many lists in a row found nothing, and how long
+   * until the next: {@link #EVERY} for the first {@link #STEADY_LISTS} that find nothing (on a loaded cluster the
+   * controller's first Event can come late, and a refusal should still be told within seconds), then doubled after
+   * each (a controller slow to make pods on a busy cluster is not a refusal), back to {@link #EVERY} after one that
+   * found one, so that its clearing is seen soon.
    */
-  private record Listed(Instant at, Optional<Refusal> refusal, Duration pause) {
+  private record Listed(Instant at, Optional<Refusal> refusal, int empty, Duration pause) {
     Listed next(Instant now, Optional<Refusal> found) {
-      Duration doubled = pause.multipliedBy(2);
-      return new Listed(now, found, found.isPresent() ? EVERY
-          : doubled.compareTo(AT_MOST_EVERY) > 0 ? AT_MOST_EVERY : doubled);
+      if (found.isPresent()) {
+        return new Listed(now, found, 0, EVERY);
+      }
+      Duration doubled = empty + 1 < STEADY_LISTS ? EVERY : pause.multipliedBy(2);
+      return new Listed(now, found, empty + 1, doubled.compareTo(AT_MOST_EVERY) > 0 ? AT_MOST_EVERY : doubled);
     }
   }
 
@@ -70,7 +77,7 @@ final class WorkerRefusals {
     }
     if (last == null) {
       // Just seen lacking pods: the controller is most likely still making them. Listed only if that lasts.
-      listed.put(uid, new Listed(now, Optional.empty(), EVERY));
+      listed.put(uid, new Listed(now, Optional.empty(), 0, EVERY));
       return Optional.empty();
     }
     Optional<Refusal> refusal = list(set, uid, client, now);

@@ -123,7 +123,7 @@ public final class OperatorHarness implements AutoCloseable {
     }
   }
 
-  /** The namespace's pods, StatefulSets and Secrets with what tells them apart: for a test that timed out. */
+  /** The namespace's pods, StatefulSets, Secrets and Events with what tells them apart: for a test that timed out. */
   public String describeCluster(String namespace) {
     StringBuilder out = new StringBuilder("cluster at the time out:\n");
     client.pods().inNamespace(namespace).list().getItems().forEach(p -> out.append("  pod ")
@@ -136,6 +136,10 @@ public final class OperatorHarness implements AutoCloseable {
         .append(s.getMetadata().getDeletionTimestamp()).append('\n'));
     client.secrets().inNamespace(namespace).list().getItems().forEach(s -> out.append("  secret ")
         .append(s.getMetadata().getName()).append(' ').append(s.getMetadata().getLabels()).append('\n'));
+    client.v1().events().inNamespace(namespace).list().getItems().forEach(e -> out.append("  event ")
+        .append(e.getInvolvedObject().getKind()).append('/').append(e.getInvolvedObject().getName()).append(' ')
+        .append(e.getReason()).append(" x").append(e.getCount()).append(" last=").append(e.getLastTimestamp())
+        .append('\n'));
     return out.toString();
   }
 
