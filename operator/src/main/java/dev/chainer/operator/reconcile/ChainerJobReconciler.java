@@ -367,7 +367,14 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     }
   }
 
+  /** When the deletions older than a minute were last forgotten: a scan of them all, so at most every 10 s. */
+  private volatile Instant deletionsForgotten = Instant.MIN;
+
   private void forgetOldDeletions(Instant now) {
+    if (now.isBefore(deletionsForgotten.plusSeconds(10))) {
+      return;
+    }
+    deletionsForgotten = now;
     recentlyDeleted.values().removeIf(t -> t.isBefore(now.minusSeconds(60)));
   }
 
