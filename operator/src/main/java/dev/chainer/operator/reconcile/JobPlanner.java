@@ -441,9 +441,11 @@ public final class JobPlanner {
         plan.createWorkers(true);
       }
     }
-    if (spec.mpi() && objects.workers(s.attempt()).isPresent()
-        && objects.workerPods(s.attempt()).size() < spec.nodeCount()) {
-      // Pods its StatefulSet has not made: a refusal of them shows only in its Events, which are not watched.
+    if (spec.mpi() && (plan.createWorkers() || objects.workers(s.attempt()).isPresent()
+        && objects.workerPods(s.attempt()).size() < spec.nodeCount())) {
+      // Pods its StatefulSet has not made: a refusal of them shows only in its Events, which are not watched. Also
+      // when the StatefulSet is only being made: the creation's own event is not delivered (the operator made it), and
+      // the controller's status updates of it change nothing the planner reads, so no event need come at all.
       plan.requeueAfter(MISSING_PODS_RETRY);
     }
     boolean workersReady = !spec.mpi() || s.ready() == spec.nodeCount();

@@ -83,11 +83,15 @@ final class VanishedPods {
   private void drop(String uid) {
     Vanished gone = byUid.remove(uid);
     if (gone != null) {
-      Map<String, Pod> pods = byJob.get(gone.job());
-      pods.remove(uid);
-      if (pods.isEmpty()) {
-        byJob.remove(gone.job());
-      }
+      unindex(gone.job(), uid);
+    }
+  }
+
+  private void unindex(String job, String uid) {
+    Map<String, Pod> pods = byJob.get(job);
+    pods.remove(uid);
+    if (pods.isEmpty()) {
+      byJob.remove(job);
     }
   }
 
@@ -99,11 +103,7 @@ final class VanishedPods {
         return; // in insertion order: every later one is younger
       }
       oldest.remove();
-      Map<String, Pod> pods = byJob.get(v.getValue().job());
-      pods.remove(v.getKey());
-      if (pods.isEmpty()) {
-        byJob.remove(v.getValue().job());
-      }
+      unindex(v.getValue().job(), v.getKey());
     }
   }
 

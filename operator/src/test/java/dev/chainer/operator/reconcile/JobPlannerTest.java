@@ -164,9 +164,22 @@ class JobPlannerTest {
     assertTrue(writesNothing(second, job.getStatus()), () -> "second plan: " + second.status());
   }
 
+  /**
+   * The StatefulSet's creation brings no event (the operator made it; its status updates change nothing the planner
+   * reads), so the plan that makes it asks to look again, for pods its controller may be refused.
+   */
+  @Test
+  void aPlanThatMakesTheWorkersLooksAgainForTheirPods() {
+    ChainerJob job = started(mpi(""), T0);
+    Plan plan = plan(job, Observations.nothing(), T0.plusSeconds(1));
+    assertTrue(plan.createWorkers());
+    assertEquals(Optional.of(JobPlanner.MISSING_PODS_RETRY), plan.requeueAfter());
+  }
+
   @Test
   void timeSpentSuspendedIsAddedToTheDeadline() {
-    ChainerJob job = started(mpi("maxRunDurationSeconds: 600"), T0);
+    // A single-process job: an MPI job whose workers are being made looks again in 5 s, sooner than any deadline.
+    ChainerJob job = started(dev.chainer.operator.testing.TestJobs.minimal("maxRunDurationSeconds: 600"), T0);
     job.getStatus().setPhase(JobPhase.Queued);
     job.getStatus().setReason("Suspended");
     job.getStatus().setSuspendedSince(T0.plusSeconds(100).toString());

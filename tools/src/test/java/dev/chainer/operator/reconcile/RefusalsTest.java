@@ -59,6 +59,32 @@ class RefusalsTest extends WithOperator {
         == null, gone -> gone, "its workers' StatefulSet removed");
   }
 
+  /**
+   * Many jobs waiting on refused workers cost one list of the namespace's FailedCreate Events per 5 s between them,
+   * not one per job: at 10,000 jobs those lists were most of the API server's work.
+   */
+  @Test
+  void jobsWhoseWorkersAreRefusedShareOneListOfTheNamespacesEvents() {
+    restrictedNamespace("locked");
+    h.kubelet.start();
+    h.drainRequests();
+    long started = System.nanoTime();
+    java.util.List<ChainerJob> jobs = new java.util.ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      ChainerJob job = TestJobs.job("train-" + i, MPI);
+      job.getMetadata().setNamespace("locked");
+      jobs.add(h.submit(job));
+    }
+    for (ChainerJob job : jobs) {
+      assertEquals("PodSecurityViolation", h.awaitPhase(job, JobPhase.Failed).getReason());
+    }
+    long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+    java.util.List<String> lists = h.drainRequests().stream()
+        .filter(r -> r.matches("GET /api/v1/namespaces/locked/events(\\?.*)?")).toList();
+    assertTrue(lists.size() <= seconds / 5 + 2, lists.size() + " lists of Events in " + seconds + " s: " + lists);
+    assertTrue(lists.stream().allMatch(r -> r.contains("fieldSelector=")), "the server filters them: " + lists);
+  }
+
   /** An object the server finds invalid (a 422 the pre-flight did not foresee, e.g. a webhook-set field). */
   @Test
   void anObjectTheServerFindsInvalidFailsTheJobQuotingTheServer() {
