@@ -64,8 +64,7 @@ final class ProgressReader {
       return false;
     }
     if (status.getProgress() == null) {
-      String tail = tailUri(running.names().namespace(), status.getLauncher().getPodName(),
-          config.getProgressLogLines(), config.getProgressLogBytes());
+      String tail = tailUri(running.names().namespace(), status.getLauncher().getPodName());
       // Due until a read asked after the end is had, and then once more to take it when it says something.
       return logs.<LogTail>peek(tail).filter(r -> !r.asked().isBefore(ended))
           .map(r -> !r.value().reading().isEmpty()).orElse(true);
@@ -158,7 +157,7 @@ final class ProgressReader {
     // PrintReport prints its header once, at the start: a script that prints a lot between its reports pushes it
     // out of the tail, so the header is learnt from the head of the log and read before the tail's rows.
     String headUri = headUri(ns, pod);
-    String tailUri = tailUri(ns, pod, config.getProgressLogLines(), config.getProgressLogBytes());
+    String tailUri = tailUri(ns, pod);
     Optional<LogReads.Read<LogHead>> head = logs.peek(headUri);
     Optional<LogReads.Read<LogTail>> tail = logs.peek(tailUri);
     String header = head.map(r -> r.value().header()).orElse("");
@@ -193,19 +192,20 @@ final class ProgressReader {
     }
   }
 
-  /**
-   * The log's tail. Fabric8's getLog() would first wait for the pod to be ready with a list and a watch of pods; the
-   * launcher is known to have started here, so that is skipped.
-   */
   /** The head of the log, where the resume step and PrintReport's header are. */
   private static String headUri(String namespace, String pod) {
     return "/api/v1/namespaces/" + encode(namespace) + "/pods/" + encode(pod) + "/log?container="
         + JobNames.LAUNCHER_CONTAINER + "&limitBytes=" + HEAD_BYTES;
   }
 
-  private static String tailUri(String namespace, String pod, int lines, int bytes) {
+  /**
+   * The log's tail, as much as the configuration allows. Fabric8's getLog() would first wait for the pod to be ready
+   * with a list and a watch of pods; the launcher is known to have started here, so that is skipped.
+   */
+  private String tailUri(String namespace, String pod) {
     return "/api/v1/namespaces/" + encode(namespace) + "/pods/" + encode(pod) + "/log?container="
-        + JobNames.LAUNCHER_CONTAINER + "&tailLines=" + lines + "&limitBytes=" + bytes;
+        + JobNames.LAUNCHER_CONTAINER + "&tailLines=" + config.getProgressLogLines() + "&limitBytes="
+        + config.getProgressLogBytes();
   }
 
   private static String encode(String pathSegment) {

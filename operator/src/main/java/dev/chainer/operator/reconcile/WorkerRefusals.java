@@ -33,6 +33,8 @@ final class WorkerRefusals {
   private static final Duration RECENT = Duration.ofMinutes(2);
   /** As often as the planner looks again at a StatefulSet that lacks pods (JobPlanner.MISSING_PODS_RETRY). */
   static final Duration EVERY = JobPlanner.MISSING_PODS_RETRY;
+  /** Of two Events, the one seen last. */
+  private static final Comparator<Event> LATEST = Comparator.comparing(e -> lastSeen(e).orElse(Instant.EPOCH));
 
   /** What the last list of a namespace found: the latest FailedCreate Event of each StatefulSet, by uid. */
   private record Listed(Instant at, Map<String, Event> latest) {}
@@ -87,8 +89,6 @@ final class WorkerRefusals {
       return Instant.EPOCH;
     }
   }
-
-  private static final Comparator<Event> LATEST = Comparator.comparing(e -> lastSeen(e).orElse(Instant.EPOCH));
 
   private static Optional<Instant> lastSeen(Event e) {
     String t = e.getLastTimestamp() != null ? e.getLastTimestamp()

@@ -12,6 +12,8 @@ import dev.chainer.operator.testing.WithOperator;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,7 +71,7 @@ class RefusalsTest extends WithOperator {
     h.kubelet.start();
     h.drainRequests();
     long started = System.nanoTime();
-    java.util.List<ChainerJob> jobs = new java.util.ArrayList<>();
+    List<ChainerJob> jobs = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       ChainerJob job = TestJobs.job("train-" + i, MPI);
       job.getMetadata().setNamespace("locked");
@@ -79,7 +81,7 @@ class RefusalsTest extends WithOperator {
       assertEquals("PodSecurityViolation", h.awaitPhase(job, JobPhase.Failed).getReason());
     }
     long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
-    java.util.List<String> lists = h.drainRequests().stream()
+    List<String> lists = h.drainRequests().stream()
         .filter(r -> r.matches("GET /api/v1/namespaces/locked/events(\\?.*)?")).toList();
     assertTrue(lists.size() <= seconds / 5 + 2, lists.size() + " lists of Events in " + seconds + " s: " + lists);
     assertTrue(lists.stream().allMatch(r -> r.contains("fieldSelector=")), "the server filters them: " + lists);
