@@ -22,7 +22,6 @@ import dev.chainer.operator.status.Refusal;
 import dev.chainer.operator.validation.ManagedByRule;
 import dev.chainer.operator.validation.ObjectRules;
 import dev.chainer.operator.validation.Problem;
-import dev.chainer.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
@@ -88,6 +87,8 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
   private final Map<String, Instant> recentlyDeleted = new java.util.concurrent.ConcurrentHashMap<>();
   /** Objects created that the caches have not shown yet: not created again meanwhile. */
   private final RecentCreations recentlyCreated = new RecentCreations();
+  private final StatusWrites statusWrites = new StatusWrites();
+  private final Validations validations = new Validations();
   private final WorkerRefusals workerRefusals = new WorkerRefusals();
   /** The last state of the job's pods that are gone, which their absence alone does not tell (see VanishedPods). */
   private final VanishedPods vanishedPods;
@@ -188,7 +189,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
     JobContext running = snapshot.map(s -> observedJob.withJob(withSpec(job, RunSpec.restore(s,
         job.getSpec().getRunPolicy())))).orElse(observedJob);
     boolean edited = snapshot.isPresent() && !snapshot.get().equals(RunSpec.snapshot(job.getSpec()));
-    List<Problem> problems = SpecValidator.validate(running);
+    List<Problem> problems = validations.of(running, snapshot);
     boolean kueue = Kueue.manages(job, config);
     Optional<Duration> requeue;
     try {
@@ -215,6 +216,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
   /** Reads the training's progress into the planned status when due, then carries the plan out. */
   private Optional<Duration> carryOut(ChainerJob job, JobContext running, Plan plan, JobObjects objects,
       Context<ChainerJob> context, Instant now) {
+    WaitingStatus.hold(plan, job.getStatus(), statusWrites.last(job.getMetadata().getUid()), now);
     Optional<Duration> requeue = plan.requeueAfter();
     if (progress.applies(plan.status())) {
       progress.update(context.getClient(), running, plan.status(), now);
@@ -288,6 +290,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
         copy.setStatus(plan.status());
         return copy;
       });
+      statusWrites.wrote(job.getMetadata().getUid(), now);
     }
     if (plan.deleteJob()) {
       delete(() -> client.resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());

@@ -285,12 +285,10 @@ public final class JobPlanner {
     resumeIfSuspended();
     if (next.getStartTime() == null) {
       next.setStartTime(now.toString());
-      if (context.outputs().isEmpty()) {
-        plan.event(JobEvent.normal("OutputsNotKept", "the job has no spec.outputs: files its script writes are lost "
-            + "when its pods are removed, and a restarted attempt starts from the beginning"));
-      }
     }
-    next.setOutputs(context.outputs().map(OutputsReadiness::report).orElse(null));
+    // Without spec.outputs the status says what is lost, where a user looks for results: written with the
+    // job's first status, it costs no request of its own (an Event did: one per job).
+    next.setOutputs(context.outputs().map(OutputsReadiness::report).orElseGet(OutputsReadiness::notKept));
     if (deadlinePassed()) {
       return;
     }

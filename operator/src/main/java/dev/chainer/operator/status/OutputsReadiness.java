@@ -111,6 +111,17 @@ public final class OutputsReadiness {
     return new Verdict(false, Optional.of(new Stall(reason, message)), blocks, Optional.of(RETRY));
   }
 
+  /** What status.outputs says of a job without spec.outputs. */
+  public static final String NOT_KEPT = "not kept (no spec.outputs): files the script writes are lost when its pods "
+      + "are removed, and a restarted attempt starts from the beginning";
+
+  /** status.outputs of a job without spec.outputs: only the message that nothing it writes is kept. */
+  public static OutputsStatus notKept() {
+    OutputsStatus s = new OutputsStatus();
+    s.setMessage(NOT_KEPT);
+    return s;
+  }
+
   /** Where the results are and how to read them back, for status.outputs. */
   public static OutputsStatus report(EffectiveOutputs o) {
     OutputsStatus s = new OutputsStatus();

@@ -47,7 +47,7 @@ class ReasonTableTest {
         }
       }
     }
-    assertTrue(literals.containsAll(List.of("Restarting", "Resumed", "OutputsNotKept", "SettingIgnored")),
+    assertTrue(literals.containsAll(List.of("Restarting", "Resumed", "SnapshotsNotKept", "SettingIgnored")),
         "the scan finds literal reasons: " + literals);
     written.addAll(literals);
     String readme = Files.readString(Repository.path("README.md"));

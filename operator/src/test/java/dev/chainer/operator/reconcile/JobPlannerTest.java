@@ -36,8 +36,9 @@ class JobPlannerTest {
     assertFalse(p.createLauncher());
     assertEquals(JobPhase.Queued, p.status().getPhase());
     assertEquals(T0.toString(), p.status().getStartTime());
-    // Without spec.outputs the user is told once that what the job writes goes with its pods.
-    assertEquals(List.of("OutputsNotKept"), p.events().stream().map(JobEvent::reason).toList());
+    // Without spec.outputs the status tells the user that what the job writes goes with its pods.
+    assertTrue(p.status().getOutputs().getMessage().startsWith("not kept"), p.status().getOutputs().getMessage());
+    assertEquals(List.of(), p.events());
   }
 
   @Test

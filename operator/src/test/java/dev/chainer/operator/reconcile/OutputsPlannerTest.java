@@ -5,6 +5,7 @@ import static dev.chainer.operator.reconcile.PlannerFixtures.plan;
 import static dev.chainer.operator.testing.TestJobs.mpi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainer.operator.api.ChainerJob;
@@ -94,8 +95,10 @@ class OutputsPlannerTest {
     assertEquals("results", p.status().getOutputs().getPersistentVolumeClaim());
     assertEquals("team-a/train", p.status().getOutputs().getPath());
     assertTrue(p.status().getOutputs().getMessage().contains("mount claim results (subPath team-a/train)"));
-    assertFalse(p.events().stream().anyMatch(e -> e.reason().equals("OutputsNotKept")));
     Plan none = plan(mpi(""), Observations.nothing(), null, T0);
-    assertEquals(List.of("OutputsNotKept"), none.events().stream().map(JobEvent::reason).toList());
+    assertTrue(none.status().getOutputs().getMessage().startsWith("not kept (no spec.outputs)"),
+        none.status().getOutputs().getMessage());
+    assertNull(none.status().getOutputs().getPersistentVolumeClaim());
+    assertEquals(List.of(), none.events(), "told on the status, which is written anyway: no Event of its own");
   }
 }

@@ -1,8 +1,8 @@
 package dev.chainer.operator.bench;
 
 import dev.chainer.operator.config.ClientConfig;
-import dev.chainer.operator.demo.LocalApiServer;
-import dev.chainer.operator.demo.SimulatedKubelet;
+import dev.chainer.operator.localcluster.LocalApiServer;
+import dev.chainer.operator.localcluster.SimulatedKubelet;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

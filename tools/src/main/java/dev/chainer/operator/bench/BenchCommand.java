@@ -2,8 +2,6 @@ package dev.chainer.operator.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import dev.chainer.operator.bench.BenchReport;
-import dev.chainer.operator.bench.Benchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -35,16 +35,14 @@ public final class Benchmark {
 
   /**
    * The least writes of a job like the template, on real-server semantics: {@link #MINIMUM_WRITES_PER_JOB} with one
-   * status write per intermediate ready count of its workers; Preparing, the phase of workers bound to a node whose
-   * containers have not started (a real scheduler binds a pod before its kubelet starts it, and image pulls make
-   * that last: since the kubelet binds through pods/binding, with PodScheduled, the operator sees it as a real one);
-   * and the Event a job without spec.outputs gets once when it starts (OutputsNotKept: what it writes is lost with
-   * its pods). A run can come in under it when a state is never observed between two reconciles.
+   * status write per intermediate ready count of each further worker. A run comes in under it when a state is never
+   * written: one that passed between two reconciles, or within the hold on a waiting job's status (Preparing and
+   * ready counts less than 2 s after its last status write, see WaitingStatus).
    */
   static int minimumWrites(ChainerJob template) {
-    boolean outputs = template.getSpec() != null && template.getSpec().getOutputs() != null;
-    return MINIMUM_WRITES_PER_JOB + 1 + Math.max(0, workerCount(template) - WORKERS) + (outputs ? 0 : 1);
+    return MINIMUM_WRITES_PER_JOB + Math.max(0, workerCount(template) - WORKERS);
   }
+
   /** Label on everything the benchmark creates itself (jobs, baseline objects), so that it can remove them. */
   static final String RUN_LABEL = "chainer.dev/benchmark";
   static final int WARM_UP_JOBS = 50;

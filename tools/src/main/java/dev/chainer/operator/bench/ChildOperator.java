@@ -54,6 +54,11 @@ final class ChildOperator implements OperatorUnderTest {
         .redirectOutput(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(log.toFile()));
     pb.environment().putAll(cluster.operatorEnvironment());
     pb.environment().put("LOG_LEVEL", "warn");
+    // The operator's JVM alone gets these (a JFR recording, say: see BENCHMARKS.md), not the benchmark's.
+    String operatorJavaOptions = System.getenv("BENCH_OPERATOR_JAVA_OPTIONS");
+    if (operatorJavaOptions != null) {
+      pb.environment().put("JAVA_TOOL_OPTIONS", operatorJavaOptions);
+    }
     process = pb.start();
     // An interrupted benchmark (Ctrl-C) must not leave the operator running.
     stopOnExit = new Thread(process::destroy, "stop-operator");

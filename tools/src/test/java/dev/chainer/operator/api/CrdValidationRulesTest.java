@@ -5,7 +5,7 @@ import static dev.chainer.operator.testing.TestJobs.mpi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chainer.operator.demo.admission.CelRules;
+import dev.chainer.operator.localcluster.admission.CelRules;
 import dev.chainer.operator.testing.Repository;
 import dev.chainer.operator.validation.JobFiles;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;

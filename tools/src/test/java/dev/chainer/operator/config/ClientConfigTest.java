@@ -3,7 +3,7 @@ package dev.chainer.operator.config;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.chainer.operator.demo.LocalApiServer;
+import dev.chainer.operator.localcluster.LocalApiServer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

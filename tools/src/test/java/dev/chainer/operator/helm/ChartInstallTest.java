@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.chainer.operator.api.ChainerJob;
-import dev.chainer.operator.demo.LocalApiServer;
+import dev.chainer.operator.localcluster.LocalApiServer;
 import dev.chainer.operator.testing.Repository;
 import dev.chainer.operator.validation.JobFiles;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;

@@ -157,7 +157,8 @@ class DisruptionTest {
 
   @Test
   void aWorkerDeletedWhilePreparingIsALostWorker() {
-    h.kubelet.stepDelay(Duration.ofSeconds(1));
+    // Longer than the hold on a waiting job's status, so that Preparing is written while it lasts.
+    h.kubelet.stepDelay(WaitingStatus.HOLD.plusSeconds(1));
     ChainerJob job = h.submit(mpi("runPolicy:\n  backoffLimit: 1"));
     h.awaitPhase(job, JobPhase.Preparing);
     h.client.pods().inNamespace(NS).withName("train-worker-0").delete();

@@ -3,7 +3,7 @@ package dev.chainer.operator.runtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.chainer.operator.cli.RunCommand;
-import dev.chainer.operator.demo.LocalApiServer;
+import dev.chainer.operator.localcluster.LocalApiServer;
 import dev.chainer.operator.testing.Probe;
 import java.net.ServerSocket;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,6 @@
 package dev.chainer.operator.testing;
 
-import dev.chainer.operator.demo.LocalApiServer;
+import dev.chainer.operator.localcluster.LocalApiServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
