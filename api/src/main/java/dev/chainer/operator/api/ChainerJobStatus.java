@@ -84,7 +84,8 @@ public class ChainerJobStatus {
   @Max(Integer.MAX_VALUE)
   private Integer disruptionCount;
 
-  @JsonPropertyDescription("Where the job's results are kept (spec.outputs) and how to read them back.")
+  @JsonPropertyDescription("Where the job's results are kept (spec.outputs) and how to read them back; for a job "
+      + "without spec.outputs, only a message that what it writes is not kept.")
   private OutputsStatus outputs;
 
   @JsonPropertyDescription("The snapshot the current attempt resumed from (spec.outputs.checkpoints).")

@@ -87,7 +87,9 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
   private final Map<String, Instant> recentlyDeleted = new java.util.concurrent.ConcurrentHashMap<>();
   /** Objects created that the caches have not shown yet: not created again meanwhile. */
   private final RecentCreations recentlyCreated = new RecentCreations();
+  /** When each job's status was last written: a waiting job's passing states wait out a hold (WaitingStatus). */
   private final StatusWrites statusWrites = new StatusWrites();
+  /** Each job's validation verdict, kept while what the validator reads stays the same. */
   private final Validations validations = new Validations();
   private final WorkerRefusals workerRefusals = new WorkerRefusals();
   /** The last state of the job's pods that are gone, which their absence alone does not tell (see VanishedPods). */

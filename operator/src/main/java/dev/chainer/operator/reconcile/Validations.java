@@ -5,10 +5,16 @@ import dev.chainer.operator.spec.JobContext;
 import dev.chainer.operator.validation.Problem;
 import dev.chainer.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The validator's verdict on each job, kept while what it reads stays the same. A job is reconciled a score of times
@@ -21,16 +27,38 @@ import java.util.Optional;
 final class Validations {
   static final int CAPACITY = 20_000;
 
-  private record Key(Long generation, String snapshot, String name, String generateName, String namespace,
-      Map<String, String> labels, Map<String, String> annotations) {
+  /**
+   * What the verdict depends on, as a SHA-256 of it: the job's labels and annotations (kubectl's last-applied
+   * configuration among them) and the run snapshot are kilobytes each, which a deleted job's entry would keep alive.
+   */
+  private record Key(String hex) {
     static Optional<Key> of(ChainerJob job, Optional<String> snapshot) {
       ObjectMeta m = job.getMetadata();
       if (m == null || m.getUid() == null || m.getGeneration() == null) {
         return Optional.empty();
       }
-      return Optional.of(new Key(m.getGeneration(), snapshot.orElse(null), m.getName(), m.getGenerateName(),
-          m.getNamespace(), m.getLabels() == null ? null : Map.copyOf(m.getLabels()),
-          m.getAnnotations() == null ? null : Map.copyOf(m.getAnnotations())));
+      MessageDigest digest = newDigest();
+      for (Object part : List.of(m.getGeneration(), snapshot.orElse("\0"), String.valueOf(m.getName()),
+          String.valueOf(m.getGenerateName()), String.valueOf(m.getNamespace()), sorted(m.getLabels()),
+          sorted(m.getAnnotations()))) {
+        byte[] bytes = String.valueOf(part).getBytes(StandardCharsets.UTF_8);
+        digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array()); // lengths: no two inputs read alike
+        digest.update(bytes);
+      }
+      return Optional.of(new Key(HexFormat.of().formatHex(digest.digest())));
+    }
+
+    private static String sorted(Map<String, String> map) {
+      return map == null ? "\0" : new TreeMap<>(map).entrySet().stream()
+          .map(e -> e.getKey().length() + ":" + e.getKey() + "=" + e.getValue()).reduce("", (a, b) -> a + b + "\n");
+    }
+
+    private static MessageDigest newDigest() {
+      try {
+        return MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every Java has SHA-256", e);
+      }
     }
   }
 

@@ -39,7 +39,8 @@ final class WaitingStatus {
     if (since.isNegative() || since.compareTo(HOLD) >= 0 || !onlyWaitingProgress(written, plan.status())) {
       return;
     }
-    plan.status(written).requeueAfter(HOLD.minus(since));
+    // A copy: what follows in the reconcile compares the plan's status with the job's to decide whether to write.
+    plan.status(Serialization.clone(written)).requeueAfter(HOLD.minus(since));
   }
 
   /** Both waiting, and nothing differs but the phase, the ready counts and the conditions that follow them. */
