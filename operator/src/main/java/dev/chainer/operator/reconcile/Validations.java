@@ -50,7 +50,13 @@ final class Validations {
 
     private static String sorted(Map<String, String> map) {
       return map == null ? "\0" : new TreeMap<>(map).entrySet().stream()
-          .map(e -> e.getKey().length() + ":" + e.getKey() + "=" + e.getValue()).reduce("", (a, b) -> a + b + "\n");
+          .map(e -> lengthPrefixed(e.getKey()) + lengthPrefixed(String.valueOf(e.getValue())))
+          .collect(java.util.stream.Collectors.joining());
+    }
+
+    /** A string no neighbour can run into: its length, then itself. */
+    private static String lengthPrefixed(String s) {
+      return s.length() + ":" + s;
     }
 
     private static MessageDigest newDigest() {
