@@ -55,7 +55,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -84,11 +83,11 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
    * reconcile still finds the object in its cache; this keeps it from deleting it again. Losing it (a
    * restart) costs at most one redundant, harmless DELETE.
    */
-  private final Map<String, Instant> recentlyDeleted = new java.util.concurrent.ConcurrentHashMap<>();
+  private final RecentTimes recentlyDeleted = new RecentTimes(Duration.ofSeconds(60));
   /** Objects created that the caches have not shown yet: not created again meanwhile. */
   private final RecentCreations recentlyCreated = new RecentCreations();
   /** When each job's status was last written: a waiting job's passing states wait out a hold (WaitingStatus). */
-  private final StatusWrites statusWrites = new StatusWrites();
+  private final RecentTimes statusWrites = new RecentTimes(WaitingStatus.HOLD);
   /** Each job's validation verdict, kept while what the validator reads stays the same. */
   private final Validations validations = new Validations();
   private final WorkerRefusals workerRefusals = new WorkerRefusals();
@@ -218,7 +217,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
   /** Reads the training's progress into the planned status when due, then carries the plan out. */
   private Optional<Duration> carryOut(ChainerJob job, JobContext running, Plan plan, JobObjects objects,
       Context<ChainerJob> context, Instant now) {
-    WaitingStatus.hold(plan, job.getStatus(), statusWrites.last(job.getMetadata().getUid()), now);
+    WaitingStatus.hold(plan, job.getStatus(), statusWrites.last(job.getMetadata().getUid(), now), now);
     Optional<Duration> requeue = plan.requeueAfter();
     if (progress.applies(plan.status())) {
       progress.update(context.getClient(), running, plan.status(), now);
@@ -282,7 +281,6 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
       create(running.atAttempt(plan.status().currentAttempt()), plan, objects, context, now);
     }
     KueueWorkloads.carryOut(plan, job, objects, client, config, now);
-    forgetOldDeletions(now);
     plan.deletions().forEach(d -> deleteOnce(d, ns, client, now));
     EventRecorder events = new EventRecorder(client);
     plan.events().forEach(e -> events.record(job, e, now));
@@ -292,7 +290,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
         copy.setStatus(plan.status());
         return copy;
       });
-      statusWrites.wrote(job.getMetadata().getUid(), now);
+      statusWrites.happened(job.getMetadata().getUid(), now);
     }
     if (plan.deleteJob()) {
       delete(() -> client.resource(job).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete());
@@ -353,7 +351,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
    * again (losing that map in a restart costs at most one redundant, harmless DELETE).
    */
   private void deleteOnce(ObjectRef object, String namespace, KubernetesClient client, Instant now) {
-    if (object.uid() != null && recentlyDeleted.containsKey(object.uid())) {
+    if (recentlyDeleted.last(object.uid(), now).isPresent()) {
       return;
     }
     DeleteOptions options = new DeleteOptionsBuilder().withPropagationPolicy("Background")
@@ -367,20 +365,7 @@ public class ChainerJobReconciler implements Reconciler<ChainerJob> {
         throw e;
       }
     }
-    if (object.uid() != null) {
-      recentlyDeleted.put(object.uid(), now);
-    }
-  }
-
-  /** When the deletions older than a minute were last forgotten: a scan of them all, so at most every 10 s. */
-  private volatile Instant deletionsForgotten = Instant.MIN;
-
-  private void forgetOldDeletions(Instant now) {
-    if (now.isBefore(deletionsForgotten.plusSeconds(10))) {
-      return;
-    }
-    deletionsForgotten = now;
-    recentlyDeleted.values().removeIf(t -> t.isBefore(now.minusSeconds(60)));
+    recentlyDeleted.happened(object.uid(), now);
   }
 
   private static void delete(Runnable deletion) {

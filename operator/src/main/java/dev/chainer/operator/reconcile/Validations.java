@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The validator's verdict on each job, kept while what it reads stays the same. A job is reconciled a score of times
@@ -51,7 +53,7 @@ final class Validations {
     private static String sorted(Map<String, String> map) {
       return map == null ? "\0" : new TreeMap<>(map).entrySet().stream()
           .map(e -> lengthPrefixed(e.getKey()) + lengthPrefixed(String.valueOf(e.getValue())))
-          .collect(java.util.stream.Collectors.joining());
+          .collect(Collectors.joining());
     }
 
     /** A string no neighbour can run into: its length, then itself. */
@@ -70,14 +72,14 @@ final class Validations {
 
   private record Verdict(Key key, List<Problem> problems) {}
 
-  private final java.util.function.Function<JobContext, List<Problem>> validator;
+  private final Function<JobContext, List<Problem>> validator;
 
   Validations() {
     this(SpecValidator::validate);
   }
 
   /** @param validator what gives a job's problems (the {@link SpecValidator}; a counting one in tests) */
-  Validations(java.util.function.Function<JobContext, List<Problem>> validator) {
+  Validations(Function<JobContext, List<Problem>> validator) {
     this.validator = validator;
   }
 

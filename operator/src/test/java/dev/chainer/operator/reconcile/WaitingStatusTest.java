@@ -83,11 +83,12 @@ class WaitingStatusTest {
   }
 
   @Test
-  void statusWritesForgetWhatNoLongerHolds() {
-    StatusWrites writes = new StatusWrites();
-    writes.wrote("a", WRITTEN);
-    assertEquals(Optional.of(WRITTEN), writes.last("a"));
-    writes.wrote("b", WRITTEN.plus(Duration.ofSeconds(11)));
-    assertEquals(1, writes.size(), "a's write is past any hold");
+  void recentTimesForgetWhatIsPastTheirWindow() {
+    RecentTimes writes = new RecentTimes(WaitingStatus.HOLD);
+    writes.happened("a", WRITTEN);
+    assertEquals(Optional.of(WRITTEN), writes.last("a", WRITTEN.plusSeconds(1)));
+    assertEquals(Optional.empty(), writes.last("a", WRITTEN.plus(WaitingStatus.HOLD)), "past the hold: not told");
+    writes.happened("b", WRITTEN.plus(Duration.ofSeconds(11)));
+    assertEquals(1, writes.size(), "a's write is dropped at the next prune");
   }
 }
